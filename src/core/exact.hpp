@@ -1,0 +1,50 @@
+// Arithmetic that must give the same bits on every platform and build (seeded sampling): a double exp from basic IEEE
+// operations only (no libm, whose last bit varies between glibc and musl), and a seeded generator.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+namespace logitlab::detail {
+
+// exp(x) for x <= 0, relative error ~2e-16.
+inline double exact_exp(double x) {
+  if (x < -745.2) return 0.0;  // below the smallest subnormal (also x = -inf)
+  // x = n ln2 + r with |r| <= ln2 / 2; ln2 split so n * ln2_hi is exact.
+  const double n = std::floor(x * 1.4426950408889634 + 0.5);
+  const double r = (x - n * 0.6931471803691238) - n * 1.9082149292705877e-10;
+  // Taylor series to r^12 / 12!: the next term is below 2e-17 for |r| <= 0.347.
+  double p = 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  return std::ldexp(p, static_cast<int>(n));  // exact scaling (correctly rounded when subnormal)
+}
+
+// SplitMix64: a 64-bit state stepped by a constant and mixed; good uniform doubles from any 32-bit seed.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+  uint64_t next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, 1) with 53 random bits.
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1p-53; }
+
+ private:
+  uint64_t state_;
+};
+
+}  // namespace logitlab::detail

@@ -1,0 +1,221 @@
+// SIMD row kernels (see kernels.hpp), written once with Highway's static dispatch: WebAssembly SIMD128 under
+// `em++ -msimd128`, the native target's widest vectors natively, Highway's scalar emulation otherwise (where
+// simd_available() is false and the scalar twins are used instead).
+//
+// Each loop runs four independent vector accumulators over blocks of kBlock elements, adds each block's float sum in
+// double, and finishes with a tail copied through a stack buffer, so nothing is read or written past [p, p + n).
+#include <hwy/highway.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "exp_scalar.hpp"
+#include "kernels.hpp"
+
+namespace logitlab::kernels {
+namespace hn = hwy::HWY_NAMESPACE;
+
+bool simd_available() { return HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128; }
+
+namespace {
+
+using D = hn::ScalableTag<float>;
+using V = hn::Vec<D>;
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+// The vector twin of exp_nonpositive (exp_scalar.hpp): same constants, same steps.
+HWY_INLINE V exp_nonpositive(D d, V x) {
+  const hn::RebindToSigned<D> di;
+  V n = hn::MulAdd(x, hn::Set(d, kLog2e), hn::Set(d, kMagicBias));
+  const V s = hn::BitCast(d, hn::ShiftLeft<23>(hn::BitCast(di, n)));
+  n = hn::Sub(n, hn::Set(d, kMagicBias));
+  V t = hn::MulAdd(n, hn::Set(d, kMinusLn2Hi), x);
+  t = hn::MulAdd(n, hn::Set(d, kMinusLn2Lo), t);
+  V p = hn::MulAdd(hn::Set(d, kC5), t, hn::Set(d, kC4));
+  p = hn::MulAdd(p, t, hn::Set(d, kC3));
+  p = hn::MulAdd(p, t, hn::Set(d, kC2));
+  p = hn::MulAdd(p, t, hn::Set(d, kC1));
+  t = hn::Mul(t, s);
+  const V f = hn::MulAdd(t, p, s);
+  return hn::IfThenZeroElse(hn::Lt(x, hn::Set(d, kExpCutoff)), f);
+}
+
+// The last n % lanes elements, padded with `fill` (chosen so padding contributes nothing).
+HWY_INLINE V load_tail(D d, const float* p, std::size_t count, float fill) {
+  HWY_ALIGN float buf[hn::MaxLanes(D())];
+  std::fill(buf, buf + hn::Lanes(d), fill);
+  std::memcpy(buf, p, count * sizeof(float));
+  return hn::Load(d, buf);
+}
+
+HWY_INLINE void store_tail(D d, V v, float* p, std::size_t count) {
+  HWY_ALIGN float buf[hn::MaxLanes(D())];
+  hn::Store(v, d, buf);
+  std::memcpy(p, buf, count * sizeof(float));
+}
+
+HWY_INLINE double lane_sum(D d, V v) { return static_cast<double>(hn::GetLane(hn::SumOfLanes(d, v))); }
+
+// Sum of term(i) over full vectors and tail(i, count) over the remainder, block by block.
+template <class Term, class Tail>
+HWY_INLINE double block_sum(std::size_t n, Term term, Tail tail) {
+  const D d;
+  const std::size_t N = hn::Lanes(d);
+  double total = 0.0;
+  std::size_t i = 0;
+  while (i + 4 * N <= n) {
+    const std::size_t block_end = std::min(n, i + kBlock);
+    V a0 = hn::Zero(d), a1 = hn::Zero(d), a2 = hn::Zero(d), a3 = hn::Zero(d);
+    for (; i + 4 * N <= block_end; i += 4 * N) {
+      a0 = hn::Add(a0, term(i));
+      a1 = hn::Add(a1, term(i + N));
+      a2 = hn::Add(a2, term(i + 2 * N));
+      a3 = hn::Add(a3, term(i + 3 * N));
+    }
+    total += lane_sum(d, hn::Add(hn::Add(a0, a1), hn::Add(a2, a3)));
+  }
+  V a = hn::Zero(d);
+  for (; i + N <= n; i += N) a = hn::Add(a, term(i));
+  if (i < n) a = hn::Add(a, tail(i, n - i));
+  return total + lane_sum(d, a);
+}
+
+// out[i] = f(in[i]) elementwise, with a padded tail.
+template <class F>
+HWY_INLINE void map(const float* HWY_RESTRICT in, float* out, std::size_t n, float fill, F f) {
+  const D d;
+  const std::size_t N = hn::Lanes(d);
+  std::size_t i = 0;
+  for (; i + 2 * N <= n; i += 2 * N) {
+    const V v0 = f(hn::LoadU(d, in + i));
+    const V v1 = f(hn::LoadU(d, in + i + N));
+    hn::StoreU(v0, d, out + i);
+    hn::StoreU(v1, d, out + i + N);
+  }
+  for (; i + N <= n; i += N) hn::StoreU(f(hn::LoadU(d, in + i)), d, out + i);
+  if (i < n) store_tail(d, f(load_tail(d, in + i, n - i, fill)), out + i, n - i);
+}
+
+}  // namespace
+
+MaxScan max_scan_simd(const float* HWY_RESTRICT in, std::size_t n) {
+  const D d;
+  const std::size_t N = hn::Lanes(d);
+  V m0 = hn::Set(d, kNegInf), m1 = m0;
+  auto nan = hn::Zero(d);  // lanes become all-ones where a NaN was seen
+  std::size_t i = 0;
+  for (; i + 2 * N <= n; i += 2 * N) {
+    const V v0 = hn::LoadU(d, in + i);
+    const V v1 = hn::LoadU(d, in + i + N);
+    nan = hn::Or(nan, hn::VecFromMask(d, hn::Ne(v0, v0)));
+    nan = hn::Or(nan, hn::VecFromMask(d, hn::Ne(v1, v1)));
+    m0 = hn::Max(m0, v0);
+    m1 = hn::Max(m1, v1);
+  }
+  for (; i < n; i += N) {
+    const V v = i + N <= n ? hn::LoadU(d, in + i) : load_tail(d, in + i, n - i, kNegInf);
+    nan = hn::Or(nan, hn::VecFromMask(d, hn::Ne(v, v)));
+    m0 = hn::Max(m0, v);
+  }
+  const float max = hn::GetLane(hn::MaxOfLanes(d, hn::Max(m0, m1)));
+  const bool has_nan = !hn::AllTrue(d, hn::Eq(nan, hn::Zero(d)));
+  return {has_nan ? max_scan_scalar(in, n).max : max, has_nan};
+}
+
+double exp_sum_simd(const float* HWY_RESTRICT in, std::size_t n, float max, float inv_t) {
+  const D d;
+  const V vmax = hn::Set(d, max), vinv = hn::Set(d, inv_t);
+  auto x_of = [&](V v) { return hn::Mul(hn::Sub(v, vmax), vinv); };
+  return block_sum(
+      n, [&](std::size_t i) { return exp_nonpositive(d, x_of(hn::LoadU(d, in + i))); },
+      [&](std::size_t i, std::size_t c) { return exp_nonpositive(d, x_of(load_tail(d, in + i, c, kNegInf))); });
+}
+
+double exp_store_sum_simd(const float* in, float* out, std::size_t n, float max, float inv_t) {
+  const D d;
+  const V vmax = hn::Set(d, max), vinv = hn::Set(d, inv_t);
+  auto x_of = [&](V v) { return hn::Mul(hn::Sub(v, vmax), vinv); };
+  return block_sum(
+      n,
+      [&](std::size_t i) {
+        const V e = exp_nonpositive(d, x_of(hn::LoadU(d, in + i)));
+        hn::StoreU(e, d, out + i);
+        return e;
+      },
+      [&](std::size_t i, std::size_t c) {
+        const V e = exp_nonpositive(d, x_of(load_tail(d, in + i, c, kNegInf)));
+        store_tail(d, e, out + i, c);
+        return e;
+      });
+}
+
+ExpMoments exp_moments_simd(const float* HWY_RESTRICT in, std::size_t n, float max, float inv_t) {
+  const D d;
+  const V vmax = hn::Set(d, max), vinv = hn::Set(d, inv_t);
+  // Two sums in one pass: the second reads the exp computed for the first from this cache.
+  double weighted = 0.0;
+  V w_acc = hn::Zero(d);
+  std::size_t in_block = 0;
+  auto term = [&](V v) {
+    const V x = hn::Mul(hn::Sub(v, vmax), vinv);
+    const V e = exp_nonpositive(d, x);
+    // A class with probability 0 (x = -inf) contributes 0, not 0 * -inf.
+    w_acc = hn::Add(w_acc, hn::IfThenZeroElse(hn::Eq(e, hn::Zero(d)), hn::Mul(e, x)));
+    if (++in_block * hn::Lanes(d) >= kBlock) {
+      weighted += lane_sum(d, w_acc);
+      w_acc = hn::Zero(d);
+      in_block = 0;
+    }
+    return e;
+  };
+  const double sum = block_sum(
+      n, [&](std::size_t i) { return term(hn::LoadU(d, in + i)); },
+      [&](std::size_t i, std::size_t c) { return term(load_tail(d, in + i, c, kNegInf)); });
+  return {sum, weighted + lane_sum(d, w_acc)};
+}
+
+void exp_scale_simd(const float* in, float* out, std::size_t n, float max, float inv_t, float factor) {
+  const D d;
+  const V vmax = hn::Set(d, max), vinv = hn::Set(d, inv_t), vf = hn::Set(d, factor);
+  map(in, out, n, kNegInf,
+      [&](V v) { return hn::Mul(exp_nonpositive(d, hn::Mul(hn::Sub(v, vmax), vinv)), vf); });
+}
+
+void scale_simd(const float* in, float* out, std::size_t n, float factor) {
+  const D d;
+  const V vf = hn::Set(d, factor);
+  map(in, out, n, 0.0f, [&](V v) { return hn::Mul(v, vf); });
+}
+
+void shift_scale_simd(const float* in, float* out, std::size_t n, float max, float inv_t, float minus) {
+  const D d;
+  const V vmax = hn::Set(d, max), vinv = hn::Set(d, inv_t), vminus = hn::Set(d, minus);
+  map(in, out, n, 0.0f, [&](V v) { return hn::Sub(hn::Mul(hn::Sub(v, vmax), vinv), vminus); });
+}
+
+void axpy_simd(const float* HWY_RESTRICT w, float* out, std::size_t n, float a) {
+  const D d;
+  const std::size_t N = hn::Lanes(d);
+  const V va = hn::Set(d, a);
+  std::size_t i = 0;
+  for (; i + N <= n; i += N) hn::StoreU(hn::Add(hn::LoadU(d, out + i), hn::Mul(va, hn::LoadU(d, w + i))), d, out + i);
+  for (; i < n; ++i) out[i] += a * w[i];
+}
+
+double sum_simd(const float* HWY_RESTRICT in, std::size_t n) {
+  const D d;
+  return block_sum(
+      n, [&](std::size_t i) { return hn::LoadU(d, in + i); },
+      [&](std::size_t i, std::size_t c) { return load_tail(d, in + i, c, 0.0f); });
+}
+
+double masked_dot_simd(const float* HWY_RESTRICT w, const float* HWY_RESTRICT in, std::size_t n) {
+  const D d;
+  auto term = [&](V vw, V vx) { return hn::IfThenZeroElse(hn::Eq(vw, hn::Zero(d)), hn::Mul(vw, vx)); };
+  return block_sum(
+      n, [&](std::size_t i) { return term(hn::LoadU(d, w + i), hn::LoadU(d, in + i)); },
+      [&](std::size_t i, std::size_t c) { return term(load_tail(d, w + i, c, 0.0f), load_tail(d, in + i, c, 0.0f)); });
+}
+
+}  // namespace logitlab::kernels

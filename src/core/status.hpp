@@ -1,0 +1,51 @@
+// What a core call reports instead of a result: which check failed and where.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace logitlab {
+
+// Numbered for the binding layer: the JS module maps each code to a TypeError/RangeError message.
+// Append only; never renumber.
+enum class Error : int32_t {
+  none = 0,
+  empty_logits = 1,          // logits has length 0
+  rows_invalid = 2,          // rows is 0
+  rows_mismatch = 3,         // length not divisible by rows            (value = length)
+  temperature_invalid = 4,   // temperature not finite or <= 0         (value = temperature)
+  logit_nan = 5,             // NaN at (row, index)
+  logit_pos_inf = 6,         // +Infinity at (row, index)
+  row_all_masked = 7,        // every entry of the row is -Infinity     (row)
+  target_count = 8,          // wrong number of index targets           (value = count)
+  target_out_of_range = 9,   // target index outside [0, C)              (row, value = target)
+  soft_target_length = 10,   // soft targets not of length rows * C     (value = length)
+  soft_target_invalid = 11,  // negative, NaN or infinite soft target    (row, index, value)
+  soft_target_sum = 12,      // soft target row not summing to 1 (1e-3)  (row, value = sum)
+  label_smoothing_invalid = 13,
+  weight_length = 14,        // (value = length)
+  weight_invalid = 15,       // negative, NaN or infinite class weight   (index, value)
+  k_invalid = 16,            // k outside [0, C]                        (value = k)
+  top_p_invalid = 17,
+  min_p_invalid = 18,
+  repetition_penalty_invalid = 19,
+  history_out_of_range = 20,  // (index = position in history, value = token)
+  out_length = 21,            // an output span of the wrong length     (value = length)
+  reduction_invalid = 22,
+};
+
+struct Status {
+  Error error = Error::none;
+  std::size_t row = 0;
+  std::size_t index = 0;
+  double value = 0;
+
+  bool ok() const { return error == Error::none; }
+  explicit operator bool() const { return ok(); }
+};
+
+inline Status fail(Error e, std::size_t row = 0, std::size_t index = 0, double value = 0) {
+  return Status{e, row, index, value};
+}
+
+}  // namespace logitlab

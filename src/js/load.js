@@ -1,0 +1,105 @@
+// Loading: pick the SIMD or scalar build, get its bytes (beside the module, from disk in Node, or as given), compile
+// each build once per page or process, and instantiate it through Emscripten's glue with our compiled module.
+import { makeLab } from './lab.js';
+
+// The smallest module that uses a SIMD128 instruction: () -> v128 { i8x16.splat(i32.const 0) }.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65,
+  0, 253, 15, 11]);
+
+export function simdSupported() {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+const compiled = new Map();  // cache key -> Promise<WebAssembly.Module>
+
+function isNode() {
+  return typeof process === 'object' && typeof process.versions?.node === 'string' &&
+    typeof window === 'undefined' && typeof importScripts !== 'function';
+}
+
+async function fetchBytes(url) {
+  const href = String(url);
+  if (href.startsWith('file:') && isNode()) {
+    // Hidden from bundlers: a browser build never reaches this branch.
+    const fsName = 'node:fs/promises';
+    const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ fsName);
+    return fs.readFile(new URL(href));
+  }
+  const response = await fetch(href);
+  if (!response.ok) throw new Error(`logitlab: could not load ${href} (HTTP ${response.status})`);
+  return response.arrayBuffer();
+}
+
+async function compileFrom(url) {
+  const href = String(url);
+  if (!href.startsWith('file:') && typeof WebAssembly.compileStreaming === 'function') {
+    const response = await fetch(href);
+    if (!response.ok) throw new Error(`logitlab: could not load ${href} (HTTP ${response.status})`);
+    const fallback = response.clone();
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch {
+      // Served without the application/wasm type: compile from the bytes instead.
+      return WebAssembly.compile(await fallback.arrayBuffer());
+    }
+  }
+  return WebAssembly.compile(await fetchBytes(href));
+}
+
+function compileOnce(key, make) {
+  let promise = compiled.get(key);
+  if (!promise) {
+    promise = make();
+    compiled.set(key, promise);
+    promise.catch(() => compiled.delete(key));  // a failed load may be retried
+  }
+  return promise;
+}
+
+// builds: { simd: { name, url, bytes?, glue }, scalar: {...} }
+export async function createLab(options, builds, version) {
+  if (options !== undefined && (options === null || typeof options !== 'object'))
+    throw new TypeError(`logitlab.createLogitLab: options must be an object, got ${String(options)}`);
+  const o = options ?? {};
+  for (const key of Object.keys(o))
+    if (!['simd', 'locateFile', 'wasmBinary', 'wasmModule'].includes(key))
+      throw new TypeError(`logitlab.createLogitLab: unknown option ${JSON.stringify(key)}; known options: simd, locateFile, wasmBinary, wasmModule`);
+  if (o.simd !== undefined && typeof o.simd !== 'boolean')
+    throw new TypeError(`logitlab.createLogitLab: simd must be a boolean, got ${String(o.simd)}`);
+  const supported = simdSupported();
+  if (o.simd === true && !supported)
+    throw new Error('logitlab.createLogitLab: { simd: true } was asked for, but this engine has no WebAssembly SIMD');
+  const useSimd = o.simd ?? supported;
+  const build = useSimd ? builds.simd : builds.scalar;
+
+  let modulePromise;
+  if (o.wasmModule instanceof WebAssembly.Module) {
+    modulePromise = Promise.resolve(o.wasmModule);
+  } else if (o.wasmBinary !== undefined) {
+    if (!(o.wasmBinary instanceof ArrayBuffer || ArrayBuffer.isView(o.wasmBinary)))
+      throw new TypeError('logitlab.createLogitLab: wasmBinary must be an ArrayBuffer or a typed array');
+    modulePromise = WebAssembly.compile(o.wasmBinary);
+  } else if (o.locateFile !== undefined) {
+    if (typeof o.locateFile !== 'function') throw new TypeError('logitlab.createLogitLab: locateFile must be a function');
+    const url = o.locateFile(build.name);
+    modulePromise = compileOnce(`url:${url}`, () => compileFrom(url));
+  } else if (build.bytes) {
+    modulePromise = compileOnce(`inline:${build.name}`, () => WebAssembly.compile(build.bytes()));
+  } else {
+    modulePromise = compileOnce(`url:${build.url}`, () => compileFrom(build.url));
+  }
+  const wasmModule = await modulePromise;
+
+  const mod = await build.glue({
+    instantiateWasm(imports, receive) {
+      WebAssembly.instantiate(wasmModule, imports).then((instance) => receive(instance, wasmModule));
+      return {};
+    },
+    locateFile: (name) => name,
+  });
+  return makeLab(mod, { simd: mod._simd(), version });
+}
