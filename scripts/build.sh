@@ -28,3 +28,5 @@ for variant in simd scalar; do
 done
 
 node scripts/bundle.js
+# The lessons site (web/ plus the built module), when the lessons exist.
+if [ -f scripts/site.js ]; then node scripts/site.js; fi
