@@ -1,6 +1,7 @@
-// Bundles the ES module and the inline entry into dist/ with esbuild, and copies the hand-written types.
+// Bundles the ES module and the inline entry into dist/ with esbuild, and copies the hand-written types and the
+// CommonJS entries.
 import { build } from 'esbuild';
-import { copyFileSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
@@ -57,5 +58,14 @@ await build({ ...common, entryPoints: [`${root}src/js/.inline-entry.js`], outfil
 const main = readFileSync(`${root}dist/logitlab.js`, 'utf8').replace("'__VERSION__'", `'${version}'`).replace('"__VERSION__"', `"${version}"`);
 writeFileSync(`${root}dist/logitlab.js`, main);
 
-copyFileSync(`${root}src/js/logitlab.d.ts`, `${root}dist/logitlab.d.ts`);
-copyFileSync(`${root}src/js/inline.d.ts`, `${root}dist/inline.d.ts`);
+// The types, for `import` (.d.ts) and for `require` (.d.cts: the same declarations, seen as CommonJS), and the
+// CommonJS entries, which load the ES module with import().
+for (const entry of ['logitlab', 'inline']) {
+  const types = readFileSync(`${root}src/js/${entry}.d.ts`, 'utf8');
+  writeFileSync(`${root}dist/${entry}.d.ts`, types);
+  writeFileSync(`${root}dist/${entry}.d.cts`, types.replaceAll("from './logitlab.js'", "from './logitlab.cjs'"));
+  const stub = readFileSync(`${root}src/js/${entry}.cjs`, 'utf8').replace("'__VERSION__'", `'${version}'`);
+  writeFileSync(`${root}dist/${entry}.cjs`, stub);
+}
+// The .wasm files come out of the linker executable; a package ships them as plain data.
+for (const variant of ['simd', 'scalar']) chmodSync(`${root}dist/logitlab-${variant}.wasm`, 0o644);

@@ -21,24 +21,38 @@ function isNode() {
     typeof window === 'undefined' && typeof importScripts !== 'function';
 }
 
-async function fetchBytes(url) {
-  const href = String(url);
-  if (href.startsWith('file:') && isNode()) {
-    // Hidden from bundlers: a browser build never reaches this branch.
-    const fsName = 'node:fs/promises';
-    const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ fsName);
-    return fs.readFile(new URL(href));
-  }
-  const response = await fetch(href);
-  if (!response.ok) throw new Error(`logitlab: could not load ${href} (HTTP ${response.status})`);
-  return response.arrayBuffer();
+// A URL scheme has two letters or more, so a Windows path (C:\…) stays a path.
+const HAS_SCHEME = /^[a-z][a-z\d+.-]+:/i;
+
+function cannotLoad(href, why, cause) {
+  return new Error(`logitlab: could not load ${href} (${why}). The .wasm files must be served beside logitlab.js; ` +
+    'with a bundler that does not copy them (esbuild) copy node_modules/logitlab/dist/*.wasm beside the bundle, or ' +
+    "pass createLogitLab({ locateFile }) or { wasmBinary }, or import 'logitlab/inline'", { cause });
 }
 
-async function compileFrom(url) {
-  const href = String(url);
-  if (!href.startsWith('file:') && typeof WebAssembly.compileStreaming === 'function') {
-    const response = await fetch(href);
-    if (!response.ok) throw new Error(`logitlab: could not load ${href} (HTTP ${response.status})`);
+// In Node a file: URL or a plain path is read from disk; anything else (browsers, workers, http: in Node) is fetched,
+// and compiled while it streams in when the server sends application/wasm.
+async function compileFrom(location) {
+  const href = String(location);
+  if (isNode() && (href.startsWith('file:') || !HAS_SCHEME.test(href))) {
+    const fsName = 'node:fs/promises';  // hidden from bundlers: a browser build never reaches this branch
+    const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ fsName);
+    let bytes;
+    try {
+      bytes = await fs.readFile(href.startsWith('file:') ? new URL(href) : href);
+    } catch (error) {
+      throw cannotLoad(href, error.code ?? error.message, error);
+    }
+    return WebAssembly.compile(bytes);
+  }
+  let response;
+  try {
+    response = await fetch(href);
+  } catch (error) {
+    throw cannotLoad(href, error.message, error);
+  }
+  if (!response.ok) throw cannotLoad(href, `HTTP ${response.status}`);
+  if (typeof WebAssembly.compileStreaming === 'function') {
     const fallback = response.clone();
     try {
       return await WebAssembly.compileStreaming(response);
@@ -47,7 +61,7 @@ async function compileFrom(url) {
       return WebAssembly.compile(await fallback.arrayBuffer());
     }
   }
-  return WebAssembly.compile(await fetchBytes(href));
+  return WebAssembly.compile(await response.arrayBuffer());
 }
 
 function compileOnce(key, make) {
@@ -86,6 +100,8 @@ export async function createLab(options, builds, version) {
   } else if (o.locateFile !== undefined) {
     if (typeof o.locateFile !== 'function') throw new TypeError('logitlab.createLogitLab: locateFile must be a function');
     const url = o.locateFile(build.name);
+    if (!(typeof url === 'string' || url instanceof URL))
+      throw new TypeError(`logitlab.createLogitLab: locateFile(${JSON.stringify(build.name)}) must return a string or a URL`);
     modulePromise = compileOnce(`url:${url}`, () => compileFrom(url));
   } else if (build.bytes) {
     modulePromise = compileOnce(`inline:${build.name}`, () => WebAssembly.compile(build.bytes()));
