@@ -299,18 +299,21 @@ export const lossTolerance = (want) => 2e-5 * Math.max(1, Math.abs(want));
 export function assertAllClose(got, want, tolerance, label, { C } = {}) {
   assert.equal(got.length, want.length, `${label}: length ${got.length}, expected ${want.length}`);
   let worst = 0;
+  const where = (i) => (C ? `[${i}] (row ${Math.floor(i / C)}, class ${i % C})` : `[${i}]`);
   for (let i = 0; i < want.length; ++i) {
     const g = Number(got[i]);
     const w = Number(want[i]);
-    const where = C ? `[${i}] (row ${Math.floor(i / C)}, class ${i % C})` : `[${i}]`;
     if (!Number.isFinite(w)) {
-      assert.ok(Object.is(g, w), `${label}${where}: got ${g}, expected exactly ${w}`);
+      if (!Object.is(g, w)) assert.fail(`${label}${where(i)}: got ${g}, expected exactly ${w}`);
       continue;
     }
     const err = Math.abs(g - w);
-    assert.ok(err <= tolerance(w), `${label}${where}: got ${g}, expected ${w} (error ${err.toExponential(2)} > ` +
-      `tolerance ${tolerance(w).toExponential(2)})`);
-    worst = Math.max(worst, err / tolerance(w));
+    const tol = tolerance(w);
+    if (!(err <= tol)) {
+      assert.fail(`${label}${where(i)}: got ${g}, expected ${w} (error ${err.toExponential(2)} > ` +
+        `tolerance ${tol.toExponential(2)})`);
+    }
+    worst = Math.max(worst, err / tol);
   }
   return worst;  // the largest error as a fraction of its tolerance
 }
@@ -332,7 +335,7 @@ export function assertMasked(logits, got, label, { log = false } = {}) {
   for (let i = 0; i < logits.length; ++i) {
     if (logits[i] !== -Infinity) continue;
     const want = log ? -Infinity : 0;
-    assert.ok(Object.is(got[i], want), `${label}[${i}]: masked class must be exactly ${want}, got ${got[i]}`);
+    if (!Object.is(got[i], want)) assert.fail(`${label}[${i}]: masked class must be exactly ${want}, got ${got[i]}`);
   }
 }
 
