@@ -16,7 +16,7 @@ namespace {
 
 struct Plan {
   detail::Layout l;
-  std::vector<float> maxes;  // filled by scan_batch (gradient) or per row (loss)
+  std::vector<detail::Row> stats;  // filled by scan_batch (gradient) or per row (loss)
   float inv_t;
   float eps;
   double weight_sum;         // sum_c w_c
@@ -120,11 +120,11 @@ Status cross_entropy(const Batch& batch, const Targets& targets, const CrossEntr
   std::vector<double> per_row(rows, 0.0);
   for (std::size_t r = 0; r < rows; ++r) {
     const float* in = batch.logits.data() + r * C;
-    float max;
-    if (Status s = detail::scan_row(in, C, r, max); !s) return s;
+    detail::Row row;
+    if (Status s = detail::scan_row(in, C, r, row); !s) return s;
     if (ignored(targets, o, r)) continue;
-    const double lse = std::log(k().exp_sum(in, C, max, plan.inv_t));
-    per_row[r] = row_loss(in, r, lse, max, targets, o, plan);
+    const double lse = std::log(detail::exp_sum(in, C, row, plan.inv_t));
+    per_row[r] = row_loss(in, r, lse, row.max, targets, o, plan);
   }
   if (o.reduction == Reduction::none) {
     for (std::size_t r = 0; r < rows; ++r) loss[r] = static_cast<float>(per_row[r]);
@@ -141,7 +141,7 @@ Status cross_entropy_grad(const Batch& batch, const Targets& targets, const Cros
                           std::span<float> grad) {
   Plan plan;
   if (Status s = check_options(batch, targets, o, plan); !s) return s;
-  if (Status s = detail::scan_batch(batch, plan.l, plan.maxes); !s) return s;
+  if (Status s = detail::scan_batch(batch, plan.l, plan.stats); !s) return s;
   if (Status s = detail::check_out(grad, batch.logits.size()); !s) return s;
   const std::size_t rows = plan.l.rows, C = plan.l.classes;
   const double d = denominator(targets, o, plan);
@@ -153,13 +153,13 @@ Status cross_entropy_grad(const Batch& batch, const Targets& targets, const Cros
       std::fill(g, g + C, 0.0f);
       continue;
     }
-    const float max = plan.maxes[r];
-    const double sum = k().exp_sum(in, C, max, plan.inv_t);
+    const detail::Row& row = plan.stats[r];
+    const double sum = detail::exp_sum(in, C, row, plan.inv_t);
     if (targets.soft()) {
       double w_total = 0;  // sum_k w_k t'_k
       for (std::size_t c = 0; c < C; ++c)
         w_total += weight_of(o, c) * ((1 - eps) * targets.probabilities[r * C + c] + eps / C);
-      k().exp_scale(in, g, C, max, plan.inv_t, static_cast<float>(inv_t * w_total / (d * sum)));
+      detail::exp_scale(in, g, C, row, plan.inv_t, static_cast<float>(inv_t * w_total / (d * sum)));
       for (std::size_t c = 0; c < C; ++c) {
         const double coef = weight_of(o, c) * ((1 - eps) * targets.probabilities[r * C + c] + eps / C);
         g[c] = static_cast<float>(g[c] - inv_t * coef / d);
@@ -168,7 +168,7 @@ Status cross_entropy_grad(const Batch& batch, const Targets& targets, const Cros
     }
     const int32_t y = targets.indices[r];
     const double w_total = (1 - eps) * weight_of(o, y) + eps / C * plan.weight_sum;
-    k().exp_scale(in, g, C, max, plan.inv_t, static_cast<float>(inv_t * w_total / (d * sum)));
+    detail::exp_scale(in, g, C, row, plan.inv_t, static_cast<float>(inv_t * w_total / (d * sum)));
     if (eps > 0) {
       const float smooth = static_cast<float>(inv_t * eps / (C * d));
       if (plan.weighted) k().axpy(o.weight.data(), g, C, -smooth);

@@ -17,7 +17,7 @@ struct Slope {
 };
 
 Status check(std::span<const float> logits, std::size_t rows, const Targets& t, detail::Layout& l,
-             std::vector<float>& maxes) {
+             std::vector<detail::Row>& maxes) {
   if (Status s = detail::scan_batch(Batch{logits, rows, 1.0f}, l, maxes); !s) return s;
   CrossEntropyOptions none;
   none.reduction = Reduction::none;
@@ -37,7 +37,7 @@ bool counts(std::span<const float> z, const Targets& t, std::size_t r, std::size
   return true;
 }
 
-Slope slope(std::span<const float> z, const Targets& t, const detail::Layout& l, const std::vector<float>& maxes,
+Slope slope(std::span<const float> z, const Targets& t, const detail::Layout& l, const std::vector<detail::Row>& maxes,
             const std::vector<uint8_t>& counted, double b) {
   Slope total;
   std::size_t n = 0;
@@ -45,7 +45,7 @@ Slope slope(std::span<const float> z, const Targets& t, const detail::Layout& l,
   for (std::size_t r = 0; r < l.rows; ++r) {
     if (!counted[r]) continue;
     ++n;
-    const double m = maxes[r];
+    const double m = maxes[r].max;
     // Moments of the centred logits d = z - m under p, so Var_p is free of cancellation at large logits.
     double s0 = 0, s1 = 0, s2 = 0, target_mean = 0;
     for (std::size_t c = 0; c < C; ++c) {
@@ -74,7 +74,7 @@ Slope slope(std::span<const float> z, const Targets& t, const detail::Layout& l,
 
 Status fit_temperature(std::span<const float> logits, std::size_t rows, const Targets& targets, float& temperature) {
   detail::Layout l;
-  std::vector<float> maxes;
+  std::vector<detail::Row> maxes;
   if (Status s = check(logits, rows, targets, l, maxes); !s) return s;
   std::vector<uint8_t> counted(l.rows);
   for (std::size_t r = 0; r < l.rows; ++r) counted[r] = counts(logits, targets, r, l.classes);

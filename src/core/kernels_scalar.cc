@@ -11,13 +11,15 @@ namespace logitlab::kernels {
 MaxScan max_scan_scalar(const float* in, std::size_t n) {
   // NaN compares false both ways, so it never becomes the max; it is flagged separately.
   float max = -std::numeric_limits<float>::infinity();
+  float min = std::numeric_limits<float>::infinity();
   bool has_nan = false;
   for (std::size_t i = 0; i < n; ++i) {
     const float v = in[i];
     has_nan |= v != v;
     max = v > max ? v : max;
+    min = v < min ? v : min;
   }
-  return {max, has_nan};
+  return {max, min, has_nan};
 }
 
 // Sums run in float over blocks of kBlock with four independent accumulators, then in double across blocks: the
@@ -48,6 +50,18 @@ double exp_sum_scalar(const float* in, std::size_t n, float max, float inv_t) {
 
 double exp_store_sum_scalar(const float* in, float* out, std::size_t n, float max, float inv_t) {
   return block_sum(n, [&](std::size_t i) { return out[i] = exp_nonpositive((in[i] - max) * inv_t); });
+}
+
+double exp_sum_unmasked_scalar(const float* in, std::size_t n, float max, float inv_t) {
+  return block_sum(n, [&](std::size_t i) { return exp_unmasked((in[i] - max) * inv_t); });
+}
+
+double exp_store_sum_unmasked_scalar(const float* in, float* out, std::size_t n, float max, float inv_t) {
+  return block_sum(n, [&](std::size_t i) { return out[i] = exp_unmasked((in[i] - max) * inv_t); });
+}
+
+void exp_scale_unmasked_scalar(const float* in, float* out, std::size_t n, float max, float inv_t, float factor) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = exp_unmasked((in[i] - max) * inv_t) * factor;
 }
 
 ExpMoments exp_moments_scalar(const float* in, std::size_t n, float max, float inv_t) {

@@ -24,21 +24,31 @@ using D = hn::ScalableTag<float>;
 using V = hn::Vec<D>;
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
-// The vector twin of exp_nonpositive (exp_scalar.hpp): same constants, same steps.
-HWY_INLINE V exp_nonpositive(D d, V x) {
+// The vector twin of exp_unmasked / exp_nonpositive (exp_scalar.hpp): same constants, same steps. kCut applies the
+// underflow cut-off (needed for -inf masks and x < kExpCutoff).
+template <bool kCut>
+HWY_INLINE V exp_vec(D d, V x) {
   const hn::RebindToSigned<D> di;
   V n = hn::MulAdd(x, hn::Set(d, kLog2e), hn::Set(d, kMagicBias));
   const V s = hn::BitCast(d, hn::ShiftLeft<23>(hn::BitCast(di, n)));
   n = hn::Sub(n, hn::Set(d, kMagicBias));
-  V t = hn::MulAdd(n, hn::Set(d, kMinusLn2Hi), x);
-  t = hn::MulAdd(n, hn::Set(d, kMinusLn2Lo), t);
+  V t = hn::MulAdd(n, hn::Set(d, kMinusLn2), x);
   V p = hn::MulAdd(hn::Set(d, kC5), t, hn::Set(d, kC4));
   p = hn::MulAdd(p, t, hn::Set(d, kC3));
   p = hn::MulAdd(p, t, hn::Set(d, kC2));
   p = hn::MulAdd(p, t, hn::Set(d, kC1));
   t = hn::Mul(t, s);
   const V f = hn::MulAdd(t, p, s);
-  return hn::IfThenZeroElse(hn::Lt(x, hn::Set(d, kExpCutoff)), f);
+  if constexpr (kCut) return hn::IfThenZeroElse(hn::Lt(x, hn::Set(d, kExpCutoff)), f);
+  return f;
+}
+
+// x = (v - max) * inv_t, the multiply skipped at T = 1 (the common case).
+template <bool kUnitT>
+HWY_INLINE V shift(V v, V vmax, V vinv) {
+  const V x = hn::Sub(v, vmax);
+  if constexpr (kUnitT) return x;
+  return hn::Mul(x, vinv);
 }
 
 // The last n % lanes elements, padded with `fill` (chosen so padding contributes nothing).
@@ -103,6 +113,7 @@ MaxScan max_scan_simd(const float* HWY_RESTRICT in, std::size_t n) {
   const D d;
   const std::size_t N = hn::Lanes(d);
   V m0 = hn::Set(d, kNegInf), m1 = m0;
+  V lo0 = hn::Set(d, -kNegInf), lo1 = lo0;
   auto nan = hn::Zero(d);  // lanes become all-ones where a NaN was seen
   std::size_t i = 0;
   for (; i + 2 * N <= n; i += 2 * N) {
@@ -112,42 +123,90 @@ MaxScan max_scan_simd(const float* HWY_RESTRICT in, std::size_t n) {
     nan = hn::Or(nan, hn::VecFromMask(d, hn::Ne(v1, v1)));
     m0 = hn::Max(m0, v0);
     m1 = hn::Max(m1, v1);
+    lo0 = hn::Min(lo0, v0);
+    lo1 = hn::Min(lo1, v1);
   }
-  for (; i < n; i += N) {
-    const V v = i + N <= n ? hn::LoadU(d, in + i) : load_tail(d, in + i, n - i, kNegInf);
-    nan = hn::Or(nan, hn::VecFromMask(d, hn::Ne(v, v)));
-    m0 = hn::Max(m0, v);
+  if (i < n) {
+    for (; i + N <= n; i += N) {
+      const V v = hn::LoadU(d, in + i);
+      nan = hn::Or(nan, hn::VecFromMask(d, hn::Ne(v, v)));
+      m0 = hn::Max(m0, v);
+      lo0 = hn::Min(lo0, v);
+    }
+    if (i < n) {
+      // Pad with a real element so the padding changes neither max nor min.
+      const V v = load_tail(d, in + i, n - i, in[i]);
+      nan = hn::Or(nan, hn::VecFromMask(d, hn::Ne(v, v)));
+      m0 = hn::Max(m0, v);
+      lo0 = hn::Min(lo0, v);
+    }
   }
-  const float max = hn::GetLane(hn::MaxOfLanes(d, hn::Max(m0, m1)));
   const bool has_nan = !hn::AllTrue(d, hn::Eq(nan, hn::Zero(d)));
-  return {has_nan ? max_scan_scalar(in, n).max : max, has_nan};
+  // With a NaN, lane-wise max/min are unspecified: the scalar scan gives the NaN-ignoring answer.
+  if (has_nan) return max_scan_scalar(in, n);
+  return {hn::GetLane(hn::MaxOfLanes(d, hn::Max(m0, m1))), hn::GetLane(hn::MinOfLanes(d, hn::Min(lo0, lo1))), false};
 }
 
-double exp_sum_simd(const float* HWY_RESTRICT in, std::size_t n, float max, float inv_t) {
-  const D d;
-  const V vmax = hn::Set(d, max), vinv = hn::Set(d, inv_t);
-  auto x_of = [&](V v) { return hn::Mul(hn::Sub(v, vmax), vinv); };
-  return block_sum(
-      n, [&](std::size_t i) { return exp_nonpositive(d, x_of(hn::LoadU(d, in + i))); },
-      [&](std::size_t i, std::size_t c) { return exp_nonpositive(d, x_of(load_tail(d, in + i, c, kNegInf))); });
-}
+namespace {
 
-double exp_store_sum_simd(const float* in, float* out, std::size_t n, float max, float inv_t) {
+// Sum of exp(x), optionally storing each exp. The tail always takes the cut-off (its padding is -inf).
+template <bool kCut, bool kUnitT, bool kStore>
+HWY_INLINE double exp_sum_loop(const float* in, float* out, std::size_t n, float max, float inv_t) {
   const D d;
   const V vmax = hn::Set(d, max), vinv = hn::Set(d, inv_t);
-  auto x_of = [&](V v) { return hn::Mul(hn::Sub(v, vmax), vinv); };
   return block_sum(
       n,
       [&](std::size_t i) {
-        const V e = exp_nonpositive(d, x_of(hn::LoadU(d, in + i)));
-        hn::StoreU(e, d, out + i);
+        const V e = exp_vec<kCut>(d, shift<kUnitT>(hn::LoadU(d, in + i), vmax, vinv));
+        if constexpr (kStore) hn::StoreU(e, d, out + i);
         return e;
       },
       [&](std::size_t i, std::size_t c) {
-        const V e = exp_nonpositive(d, x_of(load_tail(d, in + i, c, kNegInf)));
-        store_tail(d, e, out + i, c);
+        const V e = exp_vec<true>(d, shift<kUnitT>(load_tail(d, in + i, c, kNegInf), vmax, vinv));
+        if constexpr (kStore) store_tail(d, e, out + i, c);
         return e;
       });
+}
+
+template <bool kCut, bool kStore>
+HWY_INLINE double exp_sum_any(const float* in, float* out, std::size_t n, float max, float inv_t) {
+  return inv_t == 1.0f ? exp_sum_loop<kCut, true, kStore>(in, out, n, max, inv_t)
+                       : exp_sum_loop<kCut, false, kStore>(in, out, n, max, inv_t);
+}
+
+template <bool kCut, bool kUnitT>
+HWY_INLINE void exp_scale_loop(const float* in, float* out, std::size_t n, float max, float inv_t, float factor) {
+  const D d;
+  const V vmax = hn::Set(d, max), vinv = hn::Set(d, inv_t), vf = hn::Set(d, factor);
+  // Tail padding with max gives x = 0, harmless for either variant (the padding is never stored).
+  map(in, out, n, max, [&](V v) { return hn::Mul(exp_vec<kCut>(d, shift<kUnitT>(v, vmax, vinv)), vf); });
+}
+
+template <bool kCut>
+HWY_INLINE void exp_scale_any(const float* in, float* out, std::size_t n, float max, float inv_t, float factor) {
+  if (inv_t == 1.0f) exp_scale_loop<kCut, true>(in, out, n, max, inv_t, factor);
+  else exp_scale_loop<kCut, false>(in, out, n, max, inv_t, factor);
+}
+
+}  // namespace
+
+double exp_sum_simd(const float* in, std::size_t n, float max, float inv_t) {
+  return exp_sum_any<true, false>(in, nullptr, n, max, inv_t);
+}
+double exp_sum_unmasked_simd(const float* in, std::size_t n, float max, float inv_t) {
+  return exp_sum_any<false, false>(in, nullptr, n, max, inv_t);
+}
+double exp_store_sum_simd(const float* in, float* out, std::size_t n, float max, float inv_t) {
+  return exp_sum_any<true, true>(in, out, n, max, inv_t);
+}
+double exp_store_sum_unmasked_simd(const float* in, float* out, std::size_t n, float max, float inv_t) {
+  return exp_sum_any<false, true>(in, out, n, max, inv_t);
+}
+void exp_scale_simd(const float* in, float* out, std::size_t n, float max, float inv_t, float factor) {
+  exp_scale_any<true>(in, out, n, max, inv_t, factor);
+}
+void exp_scale_unmasked_simd(const float* in, float* out, std::size_t n, float max, float inv_t, float factor) {
+  exp_scale_any<false>(in, out, n, max, inv_t, factor);
 }
 
 ExpMoments exp_moments_simd(const float* HWY_RESTRICT in, std::size_t n, float max, float inv_t) {
@@ -159,7 +218,7 @@ ExpMoments exp_moments_simd(const float* HWY_RESTRICT in, std::size_t n, float m
   std::size_t in_block = 0;
   auto term = [&](V v) {
     const V x = hn::Mul(hn::Sub(v, vmax), vinv);
-    const V e = exp_nonpositive(d, x);
+    const V e = exp_vec<true>(d, x);
     // A class with probability 0 (x = -inf) contributes 0, not 0 * -inf.
     w_acc = hn::Add(w_acc, hn::IfThenZeroElse(hn::Eq(e, hn::Zero(d)), hn::Mul(e, x)));
     if (++in_block * hn::Lanes(d) >= kBlock) {
@@ -173,13 +232,6 @@ ExpMoments exp_moments_simd(const float* HWY_RESTRICT in, std::size_t n, float m
       n, [&](std::size_t i) { return term(hn::LoadU(d, in + i)); },
       [&](std::size_t i, std::size_t c) { return term(load_tail(d, in + i, c, kNegInf)); });
   return {sum, weighted + lane_sum(d, w_acc)};
-}
-
-void exp_scale_simd(const float* in, float* out, std::size_t n, float max, float inv_t, float factor) {
-  const D d;
-  const V vmax = hn::Set(d, max), vinv = hn::Set(d, inv_t), vf = hn::Set(d, factor);
-  map(in, out, n, kNegInf,
-      [&](V v) { return hn::Mul(exp_nonpositive(d, hn::Mul(hn::Sub(v, vmax), vinv)), vf); });
 }
 
 void scale_simd(const float* in, float* out, std::size_t n, float factor) {

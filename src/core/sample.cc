@@ -20,8 +20,8 @@ struct Distribution {
 
 Status check(std::span<const float> logits, const SampleOptions& o, detail::Layout& l) {
   if (Status s = detail::check_layout(logits.size(), 1, o.temperature, l); !s) return s;
-  float max;
-  if (Status s = detail::scan_row(logits.data(), l.classes, 0, max); !s) return s;
+  detail::Row row;
+  if (Status s = detail::scan_row(logits.data(), l.classes, 0, row); !s) return s;
   if (o.top_k > l.classes) return fail(Error::k_invalid, 0, 0, static_cast<double>(o.top_k));
   if (!(o.top_p > 0.0f && o.top_p <= 1.0f)) return fail(Error::top_p_invalid, 0, 0, o.top_p);
   if (!(o.min_p >= 0.0f && o.min_p <= 1.0f)) return fail(Error::min_p_invalid, 0, 0, o.min_p);

@@ -11,8 +11,8 @@ namespace logitlab {
 Status top_k(std::span<const float> logits, std::size_t k, std::span<int32_t> indices, std::span<float> values) {
   detail::Layout l;
   if (Status s = detail::check_layout(logits.size(), 1, 1.0f, l); !s) return s;
-  float max;
-  if (Status s = detail::scan_row(logits.data(), l.classes, 0, max); !s) return s;
+  detail::Row row;
+  if (Status s = detail::scan_row(logits.data(), l.classes, 0, row); !s) return s;
   if (k > l.classes) return fail(Error::k_invalid, 0, 0, static_cast<double>(k));
   if (indices.size() != k || values.size() != k) return fail(Error::out_length, 0, 0, static_cast<double>(k));
   std::vector<int32_t> order(l.classes);

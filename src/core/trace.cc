@@ -9,8 +9,8 @@ using detail::k;
 Status trace(std::span<const float> logits, const TraceOptions& o, TraceResult& r) {
   detail::Layout l;
   if (Status s = detail::check_layout(logits.size(), 1, o.temperature, l); !s) return s;
-  float max;
-  if (Status s = detail::scan_row(logits.data(), l.classes, 0, max); !s) return s;
+  detail::Row row;
+  if (Status s = detail::scan_row(logits.data(), l.classes, 0, row); !s) return s;
   const std::size_t C = l.classes;
   if (o.target >= 0 && static_cast<std::size_t>(o.target) >= C) return fail(Error::target_out_of_range, 0, 0, o.target);
   if (!(o.label_smoothing >= 0.0f && o.label_smoothing <= 1.0f))
@@ -20,8 +20,9 @@ Status trace(std::span<const float> logits, const TraceOptions& o, TraceResult& 
 
   const float inv_t = 1.0f / o.temperature;
   k().scale(logits.data(), r.scaled.data(), C, inv_t);
+  const float max = row.max;
   k().shift_scale(logits.data(), r.shifted.data(), C, max, inv_t, 0.0f);
-  const double sum = k().exp_store_sum(logits.data(), r.exps.data(), C, max, inv_t);
+  const double sum = detail::exp_store_sum(logits.data(), r.exps.data(), C, row, inv_t);
   k().scale(r.exps.data(), r.probabilities.data(), C, static_cast<float>(1.0 / sum));
   k().shift_scale(logits.data(), r.log_probabilities.data(), C, max, inv_t, static_cast<float>(std::log(sum)));
   float h;
