@@ -67,6 +67,23 @@ function isFloatArray(x) {
   return x instanceof Float32Array || x instanceof Float64Array;
 }
 
+const POOL_BYTES = 1 << 17;
+const POOLED_MAX_BYTES = 1 << 14;
+let pool = null;
+let poolOffset = 0;
+
+function fresh(Type, n) {
+  const bytes = (n * 4 + 7) & ~7;
+  if (bytes > POOLED_MAX_BYTES || bytes === 0) return new Type(n);
+  if (pool === null || poolOffset + bytes > POOL_BYTES) {
+    pool = new ArrayBuffer(POOL_BYTES);
+    poolOffset = 0;
+  }
+  const result = new Type(pool, poolOffset, n);
+  poolOffset += bytes;
+  return result;
+}
+
 export function makeLab(mod, { simd, version }) {
   const live = new Set();  // alloc buffers not yet freed, to tell ours from foreign ones
 
@@ -172,13 +189,18 @@ export function makeLab(mod, { simd, version }) {
     return out;
   }
 
-  // A copy of n floats at ptr (the typed-array constructor copies without zero-filling first).
+  // A copy of n floats (or ints) at ptr, in a new typed array. Small results are carved from a pooled ArrayBuffer, as
+  // Node does for small Buffers: allocating a separate ArrayBuffer costs more than a 1,000-class softmax itself.
   function floats(ptr, n) {
-    return new Float32Array(mod.HEAPF32.subarray(ptr >>> 2, (ptr >>> 2) + n));
+    const result = fresh(Float32Array, n);
+    result.set(mod.HEAPF32.subarray(ptr >>> 2, (ptr >>> 2) + n));
+    return result;
   }
 
   function ints(ptr, n) {
-    return new Int32Array(mod.HEAP32.subarray(ptr >>> 2, (ptr >>> 2) + n));
+    const result = fresh(Int32Array, n);
+    result.set(mod.HEAP32.subarray(ptr >>> 2, (ptr >>> 2) + n));
+    return result;
   }
 
   function fail(fn, code, ctx) {
