@@ -64,6 +64,21 @@ async function compileFrom(location) {
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
+// A Content-Security-Policy without 'wasm-unsafe-eval' makes compilation fail with a message about 'unsafe-eval':
+// say what the page actually needs.
+function explainCsp(error) {
+  if (/Content.Security.Policy|unsafe-eval/i.test(String(error?.message))) {
+    throw new Error("logitlab: this page's Content-Security-Policy does not allow WebAssembly; add 'wasm-unsafe-eval' " +
+      "to script-src (e.g. script-src 'self' 'wasm-unsafe-eval'); 'unsafe-eval' is not needed", { cause: error });
+  }
+  throw error;
+}
+
+function explainInstantiate(error) {
+  return new Error('logitlab: could not instantiate the WebAssembly module; a wasmModule or wasmBinary must be ' +
+    `logitlab-simd.wasm or logitlab-scalar.wasm of this version (${error.message})`, { cause: error });
+}
+
 function compileOnce(key, make) {
   let promise = compiled.get(key);
   if (!promise) {
@@ -91,7 +106,9 @@ export async function createLab(options, builds, version) {
   const build = useSimd ? builds.simd : builds.scalar;
 
   let modulePromise;
-  if (o.wasmModule instanceof WebAssembly.Module) {
+  if (o.wasmModule !== undefined) {
+    if (!(o.wasmModule instanceof WebAssembly.Module))
+      throw new TypeError('logitlab.createLogitLab: wasmModule must be a WebAssembly.Module');
     modulePromise = Promise.resolve(o.wasmModule);
   } else if (o.wasmBinary !== undefined) {
     if (!(o.wasmBinary instanceof ArrayBuffer || ArrayBuffer.isView(o.wasmBinary)))
@@ -108,14 +125,18 @@ export async function createLab(options, builds, version) {
   } else {
     modulePromise = compileOnce(`url:${build.url}`, () => compileFrom(build.url));
   }
-  const wasmModule = await modulePromise;
+  const wasmModule = await modulePromise.catch(explainCsp);
 
-  const mod = await build.glue({
-    instantiateWasm(imports, receive) {
-      WebAssembly.instantiate(wasmModule, imports).then((instance) => receive(instance, wasmModule));
-      return {};
-    },
-    locateFile: (name) => name,
+  // Emscripten's glue reports nothing when instantiation fails: reject ourselves rather than never settle.
+  const mod = await new Promise((resolve, reject) => {
+    build.glue({
+      instantiateWasm(imports, receive) {
+        WebAssembly.instantiate(wasmModule, imports).then((instance) => receive(instance, wasmModule))
+          .catch((error) => reject(explainInstantiate(error)));
+        return {};
+      },
+      locateFile: (name) => name,
+    }).then(resolve, reject);
   });
   return makeLab(mod, { simd: mod._simd(), version });
 }
