@@ -1,6 +1,7 @@
 // Sampling one token: repetition penalty, temperature, top-k, top-p, min-p, then one seeded draw.
 // Everything here runs in double in a fixed scalar order (classes visited by ascending index, sorted prefixes under a
 // strict total order, exact_exp instead of libm), so a seed gives the same index on every build and platform.
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <vector>
@@ -47,6 +48,35 @@ double weigh(Distribution& d, const std::vector<double>& s) {
   return max;
 }
 
+// About how many of the largest classes (in by_value order) it takes to reach `goal` mass: a quickselect that
+// partitions around a pivot and keeps the side where the running mass crosses the goal. Reorders `order`.
+std::size_t nucleus_size(std::vector<int32_t>& order, const double* weight, const detail::ByValueDesc<double>& before,
+                         double goal) {
+  std::size_t lo = 0, hi = order.size();
+  double mass = 0;  // of order[0, lo), all before the cut
+  while (hi - lo > 32) {
+    int32_t a = order[lo], b = order[lo + (hi - lo) / 2], c = order[hi - 1];
+    if (before(b, a)) std::swap(a, b);
+    if (before(c, b)) std::swap(b, c);
+    if (before(b, a)) std::swap(a, b);
+    const int32_t pivot = b;  // median of three
+    auto mid = std::partition(order.begin() + lo, order.begin() + hi, [&](int32_t x) { return before(x, pivot); });
+    std::iter_swap(mid, std::find(mid, order.begin() + hi, pivot));
+    const std::size_t m = static_cast<std::size_t>(mid - order.begin());
+    double upper = 0;
+    for (std::size_t i = lo; i < m; ++i) upper += weight[order[i]];
+    if (mass + upper >= goal) {
+      hi = m;
+    } else if (mass + upper + weight[pivot] >= goal) {
+      return m + 1;
+    } else {
+      mass += upper + weight[pivot];
+      lo = m + 1;
+    }
+  }
+  return hi;
+}
+
 Status build(std::span<const float> logits, const SampleOptions& o, Distribution& d) {
   detail::Layout l;
   if (Status s = check(logits, o, l); !s) return s;
@@ -79,11 +109,14 @@ Status build(std::span<const float> logits, const SampleOptions& o, Distribution
   for (int32_t c : order) d.kept[c] = 1;
 
   if (o.top_p < 1.0f) {
-    // Nucleus: the shortest prefix of the sorted kept set whose probability reaches p. Sort only as much as needed.
+    // Nucleus: the shortest prefix of the sorted kept set whose probability reaches p. A weighted quickselect finds
+    // about how long it is in O(C); only that prefix is then sorted, and the prefix is walked in sorted order so the
+    // decision does not depend on the standard library's partition order.
     weigh(d, s);
     const double goal = static_cast<double>(o.top_p) * d.total;
     std::size_t keep = order.size();
-    for (std::size_t sorted = std::min<std::size_t>(64, order.size());; sorted = std::min(sorted * 4, order.size())) {
+    std::size_t sorted = std::min(order.size(), nucleus_size(order, d.weight.data(), by_value, goal) + 16);
+    for (;; sorted = std::min(sorted * 4, order.size())) {
       detail::select_largest(order, sorted, by_value);
       double cum = 0;
       std::size_t i = 0;
