@@ -234,9 +234,29 @@ export function samplingRef(z, o = {}) {
   return { kept, probabilities };
 }
 
-// The T minimising the reference mean cross-entropy, by golden-section search on log T (the loss is convex in 1/T).
+// The T minimising the reference mean cross-entropy (index targets, -100 ignored, or soft targets), by golden-section
+// search on log T (the loss is convex in 1/T, so unimodal in log T).
 export function fitTemperatureRef(z, target, { rows = 1 } = {}) {
-  const f = (logT) => crossEntropyRef(z, target, { rows, temperature: Math.exp(logT) });
+  const C = z.length / rows;
+  const soft = isSoft(target);
+  const indices = soft ? null : typeof target === 'number' ? [target] : Array.from(target);
+  const f = (logT) => {
+    const b = Math.exp(-logT);
+    let total = 0;
+    let n = 0;
+    for (let r = 0; r < rows; ++r) {
+      if (!soft && indices[r] === -100) continue;
+      let max = -Infinity;
+      for (let c = 0; c < C; ++c) max = Math.max(max, b * z[r * C + c]);
+      let sum = 0;
+      for (let c = 0; c < C; ++c) sum += Math.exp(b * z[r * C + c] - max);
+      const lse = max + Math.log(sum);
+      if (soft) for (let c = 0; c < C; ++c) total += target[r * C + c] ? target[r * C + c] * (lse - b * z[r * C + c]) : 0;
+      else total += lse - b * z[r * C + indices[r]];
+      ++n;
+    }
+    return n ? total / n : 0;
+  };
   let lo = Math.log(1e-3);
   let hi = Math.log(1e3);
   const g = (Math.sqrt(5) - 1) / 2;
