@@ -293,6 +293,19 @@ describe('freed alloc buffers', () => {
   });
 });
 
+describe('alloc buffers of another lab', () => {
+  test('are rejected with a TypeError that says the buffer belongs to another lab', async () => {
+    const other = await createLogitLab();
+    const b = other.alloc(3);
+    b.array.set([1, 2, 3]);
+    assert.throws(() => lab.softmax(b), (e) => e instanceof TypeError && /another lab/.test(e.message),
+      'logits from another lab');
+    assert.throws(() => lab.softmax([1, 2, 3], { out: b }), (e) => e instanceof TypeError && /another lab/.test(e.message),
+      'out from another lab');
+    assert.deepEqual(Array.from(b.array), [1, 2, 3]);
+  });
+});
+
 describe('arrays are unchanged when a later row fails (validation before any write)', () => {
   const bad = () => {
     const z = Z2();

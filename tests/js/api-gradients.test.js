@@ -198,6 +198,14 @@ describe('PyTorch semantics', () => {
     assert.equal(g[3], 0);
   });
 
+  test('with +Infinity loss the gradient stays finite: p - onehot, as PyTorch (never NaN)', () => {
+    const m = [0, -Infinity, 1];
+    const p = [1 / (1 + Math.E), 0, Math.E / (1 + Math.E)];
+    assertAllClose(lab.crossEntropyGrad(m, 1), [p[0], -1, p[2]], (v) => 1e-6 + 2e-5 * Math.abs(v), 'index target');
+    const soft = lab.crossEntropyGrad(m, new Float32Array([0.5, 0.5, 0]), { temperature: 2 });
+    assert.ok(soft.every(Number.isFinite), `soft target gradient: ${soft}`);
+  });
+
   test('a positive target on a -Infinity class gives +Infinity (that row only with \'none\'), never NaN', () => {
     const m = [0, -Infinity, 1, 0, 1, 2];
     assert.equal(lab.crossEntropy(m, [1, 0], { rows: 2 }), Infinity, 'index target, mean');

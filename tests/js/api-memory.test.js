@@ -100,6 +100,23 @@ describe('out', () => {
     });
   }
 
+  test('an alloc input into a Float32Array out; an out that is a subarray view at an offset', () => {
+    const a = lab.alloc(4);
+    a.array.set([1, 2, 3, 4]);
+    const out = new Float32Array(4);
+    assert.equal(lab.softmax(a, { out }), out);
+    assertAllClose(out, softmaxRef([1, 2, 3, 4]), probabilityTolerance, 'alloc -> Float32Array');
+    const backing = new Float32Array(10).fill(7);
+    const view = backing.subarray(3, 7);
+    assert.equal(lab.logSoftmax(new Float64Array([1, 2, 3, 4]), { out: view }), view);
+    assertAllClose(view, logSoftmaxRef([1, 2, 3, 4]), lossTolerance, 'into a subarray');
+    assert.deepEqual(Array.from(backing.subarray(0, 3)), [7, 7, 7], 'nothing written before the view');
+    assert.deepEqual(Array.from(backing.subarray(7)), [7, 7, 7], 'nothing written after the view');
+    const input = Float32Array.from([9, 1, 2, 3, 4, 9]).subarray(1, 5);
+    assertAllClose(lab.softmax(input), softmaxRef([1, 2, 3, 4]), probabilityTolerance, 'input subarray at an offset');
+    a.free();
+  });
+
   test('results are independent copies: later calls do not overwrite them', () => {
     const first = lab.softmax([1, 2, 3]);
     const copy = Float32Array.from(first);

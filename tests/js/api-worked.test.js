@@ -70,6 +70,18 @@ describe('softmax', () => {
     assert.ok(sharp[0] > lab.softmax(z)[0], `T=0.25 must sharpen: p0 ${sharp[0]} vs ${lab.softmax(z)[0]} at T=1`);
   });
 
+  test('any finite temperature > 0 is accepted: a tiny T gives the argmax one-hot, a huge T the uniform distribution', () => {
+    // API.md's only temperature error is "not a finite number > 0"; T outside float32's normal range is still valid.
+    for (const T of [1e-30, 1e-40, Number.MIN_VALUE]) {
+      assert.deepEqual(Array.from(lab.softmax([1, 3, 2], { temperature: T })), [0, 1, 0], `T = ${T}`);
+      assert.equal(lab.sample([1, 3, 2], { temperature: T, seed: 5 }), 1, `sample at T = ${T}`);
+    }
+    for (const T of [1e30, 1e39, Number.MAX_VALUE]) {
+      assertAllClose(lab.softmax([1, 3, 2], { temperature: T }), [1 / 3, 1 / 3, 1 / 3], probabilityTolerance, `T = ${T}`);
+      assertClose(lab.entropy([1, 3, 2], { temperature: T }), Math.log(3), lossTolerance(1), `entropy at T = ${T}`);
+    }
+  });
+
   test('rows: each row is normalised on its own', () => {
     const z = [1, 2, 3, 10, 10, 10];
     const p = lab.softmax(z, { rows: 2 });
@@ -206,6 +218,12 @@ describe('crossEntropy', () => {
     assertClose(lab.crossEntropy(z, [0, 2], { rows: 2, weight }), want, lossTolerance(want), 'weighted mean');
     assertClose(lab.crossEntropy(z, [0, 2], { rows: 2, weight: new Float32Array(weight), reduction: 'sum' }),
       2 * -Math.log(0.8) + 0.5 * -Math.log(0.25), lossTolerance(2), 'weighted sum');
+  });
+
+  test('plain arrays are class indices, never probabilities', () => {
+    assertClose(lab.crossEntropy([1, 2, 3, 3, 2, 1], [2, 0], { rows: 2 }), crossEntropyRef([1, 2, 3], 2), lossTolerance(1),
+      'array of 2 indices');
+    assert.throws(() => lab.crossEntropy([1, 2, 3], [0.2, 0.3, 0.5]), RangeError, 'an array of probabilities is rejected');
   });
 
   test('soft targets: -sum t log p; a one-hot soft target equals the index target', () => {
