@@ -121,6 +121,26 @@ describe('filters restrict draws to the right sets', () => {
     }
   });
 
+  test('a large vocabulary (C = 50257) with flat logits: nuclei of thousands of tokens match the reference', () => {
+    const z = randomLogits(rng(57), 50257, { spread: 1 });
+    for (let c = 0; c < z.length; c += 97) z[c] = -Infinity;
+    const history = Array.from({ length: 300 }, (_, i) => (i * 167) % 50257);
+    for (const o of [{ topP: 0.3 }, { topP: 0.95, temperature: 0.8 }, { topK: 5000, topP: 0.9 }, { minP: 0.2 },
+      { topP: 0.7, minP: 0.1, temperature: 2, temperatureLast: true, repetitionPenalty: 1.5, history }]) {
+      const want = samplingRef(z, o);
+      const t = lab.trace(z, o);
+      const got = Array.from(t.kept).sort((a, b) => a - b);
+      const label = JSON.stringify({ ...o, history: o.history ? '[300 tokens]' : undefined });
+      assert.equal(got.length, want.kept.length, `${label}: kept ${got.length} tokens, reference ${want.kept.length}`);
+      assert.deepEqual(got, want.kept, `${label}: kept set`);
+      assertAllClose(keptByClass(t, z.length), want.probabilities, probabilityTolerance, `${label}: keptProbabilities`);
+      for (let seed = 0; seed < 20; ++seed) {
+        const i = lab.sample(z, { ...o, seed });
+        assert.ok(want.probabilities[i] > 0, `${label} seed ${seed}: drew ${i}, outside the kept set`);
+      }
+    }
+  });
+
   test('top-k never reaches masked classes, even when k exceeds the unmasked count', () => {
     const z = [-Infinity, 2, -Infinity, 1, -Infinity];
     const counts = draw(z, { topK: 4 }, 2000, 3);
