@@ -4,9 +4,11 @@
 // silently and nothing in the caller's arrays is changed (except `out`).
 
 /**
- * A Float32Array the library allocated: always over a plain (non-shared) ArrayBuffer. Written this way so that
- * TypeScript 5.7+ sees `Float32Array<ArrayBuffer>` (accepted by `new Blob([...])`, `crypto.subtle`, WebGL, …) while
- * older TypeScript sees `Float32Array`.
+ * A new Float32Array the library allocated, over a plain (non-shared) ArrayBuffer. Results of up to 4,096 values are
+ * views into a pooled ArrayBuffer shared with other small results (as Node does for small Buffers): use the array, not
+ * `result.buffer`, and copy with `.slice()` before transferring `result.buffer` to a worker.
+ * Written this way so that TypeScript 5.7+ sees `Float32Array<ArrayBuffer>` (accepted by `new Blob([...])`,
+ * `crypto.subtle`, WebGL, …) while older TypeScript sees `Float32Array`.
  */
 export type Float32Result = ReturnType<Float32Array['slice']>;
 
@@ -357,6 +359,16 @@ export interface LogitLab {
   trace(logits: Logits, options?: TraceOptions): Trace;
 }
 
+/**
+ * `WebAssembly.Module` when the project's types declare WebAssembly (lib "dom" or "webworker"); any object otherwise
+ * (a Node project typed by @types/node alone has no WebAssembly namespace).
+ */
+export type WasmModule = typeof globalThis extends { WebAssembly: { Module: abstract new (...args: any) => infer M } }
+  ? M : object;
+
+/** `URL` when the project's types declare it (lib "dom", "webworker" or @types/node); otherwise return a string. */
+export type UrlLike = typeof globalThis extends { URL: abstract new (...args: any) => infer U } ? U : never;
+
 /** Options of {@link createLogitLab}. By default nothing needs setting. */
 export interface CreateOptions {
   /**
@@ -370,14 +382,14 @@ export interface CreateOptions {
    * URL (absolute or relative to the page) or, in Node, a `file:` URL or a file path. Default: the file beside the
    * module, `new URL(name, import.meta.url)`.
    */
-  locateFile?: (name: 'logitlab-simd.wasm' | 'logitlab-scalar.wasm') => string | URL;
+  locateFile?: (name: 'logitlab-simd.wasm' | 'logitlab-scalar.wasm') => string | UrlLike;
   /**
    * The bytes of the `.wasm` file of the chosen build (set `simd` to say which build they are). Compiled on each call;
    * prefer `wasmModule` to share one compilation.
    */
   wasmBinary?: ArrayBuffer | ArrayBufferView;
   /** An already compiled module of the chosen build (set `simd` to say which). Takes precedence over the others. */
-  wasmModule?: WebAssembly.Module;
+  wasmModule?: WasmModule;
 }
 
 /**
