@@ -80,8 +80,10 @@ Status fit_temperature(std::span<const float> logits, std::size_t rows, const Ta
   for (std::size_t r = 0; r < l.rows; ++r) counted[r] = counts(logits, targets, r, l.classes);
 
   double lo = 1 / kMaxT, hi = 1 / kMinT;  // bracket on b = 1 / T
-  if (slope(logits, targets, l, maxes, counted, lo).first >= 0) { temperature = kMaxT; return {}; }
-  if (slope(logits, targets, l, maxes, counted, hi).first <= 0) { temperature = kMinT; return {}; }
+  const Slope at_lo = slope(logits, targets, l, maxes, counted, lo), at_hi = slope(logits, targets, l, maxes, counted, hi);
+  if (at_lo.second == 0 && at_hi.second == 0) { temperature = 1; return {}; }  // no counted row, or flat logits: T is free
+  if (at_lo.first >= 0) { temperature = kMaxT; return {}; }
+  if (at_hi.first <= 0) { temperature = kMinT; return {}; }
   double b = 1.0;
   for (int it = 0; it < 100; ++it) {
     const Slope g = slope(logits, targets, l, maxes, counted, b);

@@ -83,7 +83,8 @@ Status sample_distribution(std::span<const float> logits, const SampleOptions& o
 
 // The temperature T > 0 minimising mean cross-entropy of softmax(z / T) against the targets (temperature scaling).
 // Searched on [1e-3, 1e3]; where the loss keeps falling past an end (targets always the unique argmax, or anti-
-// correlated with the logits) that end is returned. Ignored rows (index -100) do not count.
+// correlated with the logits) that end is returned. Ignored rows (index -100) do not count; where the loss does not
+// depend on T at all (no counted row, or every counted row flat), 1 is returned.
 Status fit_temperature(std::span<const float> logits, std::size_t rows, const Targets& targets, float& temperature);
 
 // Every intermediate of one row, for teaching. Each span has C entries (or is empty when not wanted).

@@ -28,10 +28,9 @@ function checkTemperature(fn, value, name = 'temperature') {
   checkNumber(fn, name, value);
   if (!(Number.isFinite(value) && value > 0))
     throw rangeError(fn, name, `must be a finite number > 0, got ${show(value)}`);
-  // The core computes in float32: a temperature must survive the conversion, and so must 1 / T.
-  if (value < FLOAT32_MIN_NORMAL || value > FLOAT32_MAX)
-    throw rangeError(fn, name, `must lie within float32's normal range [1.2e-38, 3.4e38], got ${show(value)}`);
-  return value;
+  // The core computes in float32, where T and 1 / T must both be finite: beyond float32's normal range, a smaller or
+  // larger T gives the same float32 result (argmax with ties shared, or uniform), so it is clamped.
+  return Math.min(Math.max(value, FLOAT32_MIN_NORMAL), FLOAT32_MAX);
 }
 
 function checkInteger(fn, name, value, fallback, min = -Infinity, max = Infinity, hint = '') {
@@ -84,8 +83,47 @@ function fresh(Type, n) {
   return result;
 }
 
+// A buffer in one lab's WebAssembly memory: { length, array, free() }.
+class LabBuffer {
+  #mod;
+  #ptr;
+  #length;
+  #view = null;
+
+  constructor(mod, ptr, length) {
+    this.#mod = mod;
+    this.#ptr = ptr;
+    this.#length = length;
+  }
+
+  get length() {
+    return this.#length;
+  }
+
+  // A Float32Array over the buffer, rebuilt whenever memory growth has replaced WebAssembly's ArrayBuffer.
+  get array() {
+    LabBuffer.pointer(this, this.#mod, 'logitlab: alloc buffer');
+    const heap = this.#mod.HEAPF32;
+    if (!this.#view || this.#view.buffer !== heap.buffer)
+      this.#view = new Float32Array(heap.buffer, this.#ptr, this.#length);
+    return this.#view;
+  }
+
+  free() {
+    if (this.#ptr === 0) throw new TypeError('logitlab: this alloc buffer was already freed (double free)');
+    this.#mod._free(this.#ptr);
+    this.#ptr = 0;
+    this.#view = null;
+  }
+
+  static pointer(buffer, mod, what) {
+    if (buffer.#ptr === 0) throw new TypeError(`${what} is an alloc buffer that was freed; it cannot be used again`);
+    if (buffer.#mod !== mod) throw new TypeError(`${what} is an alloc buffer of another lab; use the lab that allocated it`);
+    return buffer.#ptr;
+  }
+}
+
 export function makeLab(mod, { simd, version }) {
-  const live = new Set();  // alloc buffers not yet freed, to tell ours from foreign ones
 
   // Grow-only scratch areas in WebAssembly memory, one per role, so steady use allocates nothing.
   const slots = new Map();
@@ -106,43 +144,10 @@ export function makeLab(mod, { simd, version }) {
     return ptr;
   }
 
-  class LabBuffer {
-    #ptr;
-    #length;
-    #view = null;
-    constructor(ptr, length) {
-      this.#ptr = ptr;
-      this.#length = length;
-    }
-    get length() {
-      return this.#length;
-    }
-    // A Float32Array over the buffer, rebuilt whenever memory growth has replaced WebAssembly's ArrayBuffer.
-    get array() {
-      this.ptr;  // throws if freed
-      const heap = mod.HEAPF32;
-      if (!this.#view || this.#view.buffer !== heap.buffer)
-        this.#view = new Float32Array(heap.buffer, this.#ptr, this.#length);
-      return this.#view;
-    }
-    get ptr() {
-      if (this.#ptr === 0) throw new TypeError('logitlab: this alloc buffer was freed; it cannot be used again');
-      return this.#ptr;
-    }
-    free() {
-      if (this.#ptr === 0) throw new TypeError('logitlab: this alloc buffer was already freed (double free)');
-      live.delete(this);
-      mod._free(this.#ptr);
-      this.#ptr = 0;
-      this.#view = null;
-    }
-  }
-
+  // The pointer behind one of this lab's alloc buffers (throws for a freed or foreign one), or 0 for anything else.
   function ownBuffer(fn, name, x) {
-    if (!(x instanceof LabBuffer)) return false;
-    x.ptr;  // freed?
-    if (!live.has(x)) throw new TypeError(`logitlab.${fn}: ${name} is an alloc buffer of another lab`);
-    return true;
+    if (!(x instanceof LabBuffer)) return 0;
+    return LabBuffer.pointer(x, mod, `logitlab.${fn}: ${name}`);
   }
 
   function alloc(length) {
@@ -153,14 +158,13 @@ export function makeLab(mod, { simd, version }) {
     const ptr = mod._malloc(length * 4);
     if (!ptr) throw rangeError('alloc', 'length', `${length} floats: WebAssembly memory could not grow that far`);
     mod.HEAPF32.fill(0, ptr >>> 2, (ptr >>> 2) + length);
-    const buffer = new LabBuffer(ptr, length);
-    live.add(buffer);
-    return buffer;
+    return new LabBuffer(mod, ptr, length);
   }
 
   // A vector argument in WebAssembly memory: { ptr, length, source }. Plain arrays are checked entry by entry.
   function vector(fn, name, x, role) {
-    if (ownBuffer(fn, name, x)) return { ptr: x.ptr, length: x.length, source: x, owned: true };
+    const own = ownBuffer(fn, name, x);
+    if (own) return { ptr: own, length: x.length, source: x, owned: true };
     if (isFloatArray(x)) {
       if (x.length === 0 && isDetached(x)) throw new TypeError(`logitlab.${fn}: ${name} is a ${x.constructor.name} over a detached ArrayBuffer`);
     } else if (Array.isArray(x)) {
@@ -179,7 +183,7 @@ export function makeLab(mod, { simd, version }) {
   function checkOut(fn, out, length) {
     if (out === undefined) return null;
     if (out instanceof LabBuffer) {
-      ownBuffer(fn, 'out', out);
+      ownBuffer(fn, 'out', out);  // freed or foreign: throws
     } else if (!(out instanceof Float32Array)) {
       throw typeError(fn, 'out', 'a Float32Array or a lab.alloc buffer', out);
     } else if (out.length === 0 && isDetached(out)) {
@@ -224,7 +228,7 @@ export function makeLab(mod, { simd, version }) {
     const out = checkOut(fn, o.out, input.length);
     // Compute in the caller's alloc buffer when given, else in place in scratch (the core allows aliasing).
     let outPtr = input.ptr;
-    if (out instanceof LabBuffer) outPtr = out.ptr;
+    if (out instanceof LabBuffer) outPtr = ownBuffer(fn, 'out', out);
     else if (input.owned) outPtr = reserve(fn, 'out', input.length * 4);
     const ctx = { rows, classes: classesOf(input.length, rows), temperature, original: originalOf(input.source) };
     const code = call(input, rows, temperature, outPtr, o, ctx);
@@ -334,7 +338,7 @@ export function makeLab(mod, { simd, version }) {
     const a = crossEntropyArgs(fn, logits, target, options, ['out']);
     const out = checkOut(fn, a.o.out, a.input.length);
     let outPtr = a.input.ptr;
-    if (out instanceof LabBuffer) outPtr = out.ptr;
+    if (out instanceof LabBuffer) outPtr = ownBuffer(fn, 'out', out);
     else if (a.input.owned) outPtr = reserve(fn, 'out', a.input.length * 4);
     const code = mod._crossEntropyGrad(a.input.ptr, a.input.length, a.rows, a.temperature, a.t.ptr, a.t.soft,
       a.t.length, REDUCTIONS[a.reduction], a.eps, a.ignoreIndex, a.w.ptr, a.w.length, outPtr);
