@@ -91,6 +91,7 @@ async function openPage(path, { workers = false } = {}) {
     server = await serve(app);
   }
   const context = await browser.newContext();
+  await context.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));  // not a console error
   const page = await context.newPage();
   const requests = [];
   const errors = [];
@@ -99,7 +100,7 @@ async function openPage(path, { workers = false } = {}) {
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   if (workers) page.on('worker', (worker) => worker.on('console', (m) => m.type() === 'error' && errors.push(`worker: ${m.text()}`)));
   try {
-    await page.goto(`${server.origin}${path}`);
+    await page.goto(path.startsWith('http') ? path : `${server.origin}${path}`);
     const shown = await page.waitForSelector('#result, #error', { timeout: 30e3 });
     const text = await shown.textContent();
     const ok = (await shown.getAttribute('id')) === 'result';
@@ -115,11 +116,11 @@ async function openPage(path, { workers = false } = {}) {
 let nodeProbe = null;
 
 // A page's outcome: the probe right, the policy enforced and never violated, no errors, each .wasm fetched once.
-function checkPage(where, page, { wasmFetches = 1, sameRealmWasm = true } = {}) {
+function checkPage(where, page, { wasmFetches = 1, sameRealmWasm = true, csp = true } = {}) {
   if (!page.result) fail([`${where}: the page reported an error:\n${page.error}\n${page.errors.join('\n')}`]);
   const r = page.result;
   const problems = checkProbe(where, r, { version, expectSimd: true });
-  if (r.cspEnforced !== true) problems.push(`${where}: eval was not refused: the page ran without the strict policy`);
+  if (csp && r.cspEnforced !== true) problems.push(`${where}: eval was not refused: the page ran without the strict policy`);
   if (r.cspViolations.length) problems.push(`${where}: Content-Security-Policy violations: ${r.cspViolations.join('; ')}`);
   if (page.errors.length) problems.push(`${where}: errors in the console:\n${page.errors.join('\n')}`);
   if (nodeProbe && r.sample !== nodeProbe.sample)
@@ -153,15 +154,18 @@ check('2 CommonJS script: require("logitlab") works (createLogitLab returns a Pr
   fail(problems);
 });
 
-check('3 TypeScript consumer: tsc --noEmit (DOM and Node-only configs), @ts-expect-error lines, then run', async () => {
+check('3 TypeScript consumer: tsc --noEmit (browser/bundler and Node/nodenext projects), @ts-expect-error lines, then run', async () => {
   const dir = join(app, 'typescript');
   const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
-  // A Node-only project: no DOM lib, Node's globals from @types/node (which declares no WebAssembly namespace).
+  // tsconfig.json is a browser app as Vite's template sets one up (bundler resolution, DOM). The second project is
+  // Node-only: nodenext resolution (a .cts file takes the "require" condition), Node's globals from @types/node, which
+  // declares no WebAssembly namespace, and no DOM.
   const base = JSON.parse(await readFile(join(dir, 'tsconfig.json'), 'utf8'));
-  const nodeOnly = { ...base, compilerOptions: { ...base.compilerOptions, lib: ['es2022'], types: ['node'],
-    typeRoots: [join(repo, 'node_modules', '@types')] } };
+  const nodeOnly = { ...base, compilerOptions: { ...base.compilerOptions, module: 'nodenext', moduleResolution: 'nodenext',
+    lib: ['es2022'], types: ['node'], typeRoots: [join(repo, 'node_modules', '@types')] }, files: ['index.ts', 'require.cts'] };
   await writeFile(join(dir, 'tsconfig.node.json'), JSON.stringify(nodeOnly, null, 2));
   const { version: tsVersion } = JSON.parse(await readFile(join(repo, 'node_modules', 'typescript', 'package.json'), 'utf8'));
+  if (tsVersion !== '5.9.3') fail([`typescript ${tsVersion} is installed; the test pins 5.9.3`]);
   for (const project of ['tsconfig.json', 'tsconfig.node.json']) {
     try {
       await run(process.execPath, [tsc, '-p', project], { cwd: dir, timeout: 120e3 });
@@ -176,6 +180,10 @@ check('3 TypeScript consumer: tsc --noEmit (DOM and Node-only configs), @ts-expe
   await writeFile(join(dir, 'index.mjs'), code);
   const out = await node([join(dir, 'index.mjs')], { cwd: dir });
   if (!out.includes('typescript consumer ran')) fail([`index.ts did not finish: ${out}`]);
+  const cts = await transform(await readFile(join(dir, 'require.cts'), 'utf8'), { loader: 'ts', format: 'cjs' });
+  await writeFile(join(dir, 'require.cjs'), cts.code);
+  const half = await node(['-e', "require('./require.cjs').softmaxOf([7, 7]).then((p) => console.log(p.join(' ')))"], { cwd: dir });
+  if (half.trim() !== '0.5 0.5') fail([`require.cts: softmaxOf([7, 7]) printed ${JSON.stringify(half)}, expected "0.5 0.5"`]);
 });
 
 check('4a esbuild bundle in Chromium under the strict CSP (.wasm copied; file loader + locateFile)', async () => {
@@ -196,7 +204,7 @@ check('4a esbuild bundle in Chromium under the strict CSP (.wasm copied; file lo
   fail(problems);
 });
 
-check('4b Vite 8 build (page and module worker) in Chromium under the strict CSP', async () => {
+check('4b Vite 8 build (page and module worker) in Chromium under the strict CSP; Vite dev server', async () => {
   const dir = join(app, 'vite');
   const vite = join(repo, 'node_modules', 'vite', 'bin', 'vite.js');
   const { version: viteVersion } = JSON.parse(await readFile(join(repo, 'node_modules', 'vite', 'package.json'), 'utf8'));
@@ -218,6 +226,18 @@ check('4b Vite 8 build (page and module worker) in Chromium under the strict CSP
   const want = checkProbe('-', { softmax: worker?.softmax }, { version, expectSimd: true })
     .filter((p) => p.includes('softmax([1, 2, 3])'));
   if (worker?.simd !== true || want.length) problems.push(`Vite worker: ${JSON.stringify(worker)} ${want.join('; ')}`);
+
+  // The dev server too (it pre-bundles dependencies, which must not lose the .wasm beside the module).
+  const { createServer } = await import('vite');
+  const dev = await createServer({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'silent',
+    server: { host: '127.0.0.1', port: 0 } });
+  await dev.listen();
+  try {
+    checkPage('Vite dev server', await openPage(`${dev.resolvedUrls.local[0]}index.html`, { workers: true }),
+      { sameRealmWasm: false, csp: false });
+  } finally {
+    await dev.close();
+  }
   fail(problems);
 });
 
