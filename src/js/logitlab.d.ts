@@ -66,7 +66,8 @@ export type PerRow<R extends number> = number extends R ? number | Float32Result
 export interface TemperatureOption {
   /**
    * Temperature T: logits are divided by T before softmax (`softmax(z / T)`). Dimensionless; T < 1 sharpens, T > 1
-   * flattens. A finite number > 0 (within float32's normal range, about 1.2e-38 to 3.4e38).
+   * flattens. Any finite number > 0; values beyond float32's normal range (about 1.2e-38 to 3.4e38) are clamped to
+   * it, which gives the same result (argmax, or uniform).
    * @default 1
    * @throws {RangeError} when not finite and > 0. {TypeError} when not a number.
    */
@@ -342,7 +343,10 @@ export interface LogitLab {
   /**
    * Temperature scaling (calibration): the T > 0 that minimises the mean cross-entropy of `softmax(logits / T)`
    * against `targets` over all rows, e.g. on a held-out set. Divide future logits by it (pass it as `temperature`).
-   * @param targets class indices (one per row) or soft probabilities, as in `crossEntropy`.
+   * The search covers T in [1e-3, 1e3]: when the loss keeps falling past an end, that end is returned; when the loss
+   * does not depend on T (every row ignored, or flat logits), 1.
+   * @param targets class indices (one per row; −100 rows are ignored) or soft probabilities, as in `crossEntropy`.
+   * @returns T, dimensionless.
    * @throws as {@link LogitLab.crossEntropy}.
    * @example const T = lab.fitTemperature(validationLogits, validationLabels, { rows: n });
    */
