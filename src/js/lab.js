@@ -66,8 +66,8 @@ function isFloatArray(x) {
   return x instanceof Float32Array || x instanceof Float64Array;
 }
 
-const POOL_BYTES = 1 << 17;
-const POOLED_MAX_BYTES = 1 << 14;
+const POOL_BYTES = 1 << 15;
+const POOLED_MAX_BYTES = 1 << 12;
 let pool = null;
 let poolOffset = 0;
 

@@ -4,7 +4,7 @@
 // silently and nothing in the caller's arrays is changed (except `out`).
 
 /**
- * A new Float32Array the library allocated, over a plain (non-shared) ArrayBuffer. Results of up to 4,096 values are
+ * A new Float32Array the library allocated, over a plain (non-shared) ArrayBuffer. Results of up to 1,024 values are
  * views into a pooled ArrayBuffer shared with other small results (as Node does for small Buffers): use the array, not
  * `result.buffer`, and copy with `.slice()` before transferring `result.buffer` to a worker.
  * Written this way so that TypeScript 5.7+ sees `Float32Array<ArrayBuffer>` (accepted by `new Blob([...])`,
