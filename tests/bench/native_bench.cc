@@ -1,6 +1,6 @@
 // The native limit: the same C++ core the WebAssembly builds run, compiled with -O3 -march=native, on the workloads of
 // tests/bench/workloads.js (same generator, so the same logits), checked against a double-precision reference and then
-// timed round-robin like the JS worker. Writes the worker's JSON format to the path given as the last argument.
+// timed round-robin like the JS worker (by this thread's CPU time, and wall time beside it). Writes the worker's JSON format to the path given as the last argument.
 //
 //   logitlab_bench [--rep-ms 40] [--warm-ms 200] [--rounds 7] out.json
 #include <algorithm>
@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <limits>
 #include <numbers>
@@ -153,7 +154,7 @@ struct Cell {
   double error = 0;
   std::string note;
   long iterations = 1;
-  std::vector<double> ns;
+  std::vector<double> ns, wall_ns;
 
   void run() {
     const logitlab::Batch batch{in.logits, w->rows, 1.0f};
@@ -179,10 +180,21 @@ double now_ms() {
   return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
 }
 
-double repeat(Cell& c, long n) {
-  const double t0 = now_ms();
+// This thread's CPU time, as the JS worker measures it (time spent descheduled does not count).
+double cpu_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+struct Times {
+  double wall, cpu;
+};
+
+Times repeat(Cell& c, long n) {
+  const double c0 = cpu_ms(), t0 = now_ms();
   for (long i = 0; i < n; ++i) c.run();
-  return now_ms() - t0;
+  return {now_ms() - t0, cpu_ms() - c0};
 }
 
 }  // namespace
@@ -216,7 +228,7 @@ int main(int argc, char** argv) {
     double elapsed = 0;
     while (elapsed < warm_ms || calls < 5) {
       const long n = std::max(1L, calls);
-      elapsed += repeat(c, n);
+      elapsed += repeat(c, n).wall;
       calls += n;
     }
     c.iterations = std::max(1L, std::lround(rep_ms / (elapsed / static_cast<double>(calls))));
@@ -226,8 +238,10 @@ int main(int argc, char** argv) {
     const std::size_t offset = static_cast<std::size_t>(round) * m / static_cast<std::size_t>(rounds);
     for (std::size_t k = 0; k < m; ++k) {
       Cell& c = cells[(k + offset) % m];
-      const double ms = repeat(c, c.iterations);
-      c.ns.push_back(ms * 1e6 / static_cast<double>(c.iterations) / static_cast<double>(c.w->rows * c.w->classes));
+      const Times t = repeat(c, c.iterations);
+      const double per = 1e6 / static_cast<double>(c.iterations) / static_cast<double>(c.w->rows * c.w->classes);
+      c.ns.push_back(t.cpu * per);
+      c.wall_ns.push_back(t.wall * per);
     }
   }
 
@@ -244,9 +258,12 @@ int main(int argc, char** argv) {
     if (std::isfinite(c.error)) std::fprintf(f, "\"error\":%.6g,", c.error);
     else std::fprintf(f, "\"error\":\"Infinity\",");
     if (!c.note.empty()) std::fprintf(f, "\"check\":\"%s\",", c.note.c_str());
-    std::fprintf(f, "\"ns\":[");
-    for (std::size_t i = 0; i < c.ns.size(); ++i) std::fprintf(f, "%s%.6g", i ? "," : "", c.ns[i]);
-    std::fprintf(f, "]}");
+    for (const auto* series : {&c.ns, &c.wall_ns}) {
+      std::fprintf(f, "%s\"%s\":[", series == &c.ns ? "" : ",", series == &c.ns ? "ns" : "wallNs");
+      for (std::size_t i = 0; i < series->size(); ++i) std::fprintf(f, "%s%.6g", i ? "," : "", (*series)[i]);
+      std::fprintf(f, "]");
+    }
+    std::fprintf(f, "}");
   }
   std::fprintf(f, "]}\n");
   std::fclose(f);

@@ -20,14 +20,19 @@ export function aggregate(processes) {
       const key = `${c.workload}|${c.peer}`;
       let a = byKey.get(key);
       if (!a) {
-        a = { workload: c.workload, peer: c.peer, logits: c.logits, perProcess: [], error: 0, failures: [] };
+        a = { workload: c.workload, peer: c.peer, logits: c.logits, perProcess: [], bestPerProcess: [], wallPerProcess: [], error: 0,
+          failures: [] };
         byKey.set(key, a);
       }
       const error = c.error === 'Infinity' ? Infinity : c.error;
       a.error = Math.max(a.error, error);
       if (c.check) a.check = c.check;
       if (c.failure) a.failures.push(c.failure);
-      if (c.ns?.length) a.perProcess.push(median(c.ns));
+      if (c.ns?.length) {
+        a.perProcess.push(median(c.ns));
+        a.bestPerProcess.push(Math.min(...c.ns));
+        if (c.wallNs?.length) a.wallPerProcess.push(median(c.wallNs));
+      }
     }
   }
   for (const a of byKey.values()) {
@@ -35,6 +40,8 @@ export function aggregate(processes) {
       a.ns = median(a.perProcess);
       a.spread = [Math.min(...a.perProcess), Math.max(...a.perProcess)];
       a.microsecondsPerCall = (a.ns * a.logits) / 1000;
+      a.best = Math.min(...a.bestPerProcess);
+      if (a.wallPerProcess.length) a.wallNs = median(a.wallPerProcess);
     }
   }
   return byKey;
@@ -55,6 +62,12 @@ const RATIO_TARGETS = [
   ['ce-64x50257', 'll-simd', 'tfjs', 0.1, 'mean cross-entropy 64×50,257 vs tfjs, same call'],
   ['softmax-1x50257', 'll-scalar', 'js', 0.6, 'scalar build, softmax 1×50,257 vs tuned JS'],
 ];
+
+// How busy the machine was: the median over cells of wall time / CPU time (1 = this benchmark had a core to itself).
+export function busyFactor(agg) {
+  const r = [...agg.values()].filter((c) => c.ns && c.wallNs).map((c) => c.wallNs / c.ns);
+  return r.length ? median(r) : null;
+}
 
 export function targets(agg, { memory, gzipBytes }) {
   const list = [];

@@ -3,7 +3,8 @@
 // medians over processes of medians over rounds), then prints and writes the results:
 //   tests/bench/bench-results.json, tests/bench/results.md, tests/bench/chart.svg
 //
-//   node tests/bench/run.js [--quick] [--processes N] [--rounds N] [--rep-ms MS] [--no-native] [--only id,id]
+//   node tests/bench/run.js [--quick] [--processes N] [--rounds N] [--rep-ms MS] [--no-native] [--system-malloc]
+//                           [--only id,id]
 // --quick: two processes and short repetitions (under a minute), for development; its files are written as well.
 // --replot: rewrite results.md and chart.svg from bench-results.json without measuring.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { aggregate, consoleTable, markdown, svg, targets } from './report.js';
+import { aggregate, busyFactor, consoleTable, markdown, svg, targets } from './report.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -23,8 +24,9 @@ function parseArgs(argv) {
   const quick = argv.includes('--quick');
   const a = quick
     ? { quick, processes: 2, rounds: 5, repMs: 20, warmMs: 80 }
-    : { quick, processes: 5, rounds: 7, repMs: 40, warmMs: 200 };
+    : { quick, processes: 5, rounds: 9, repMs: 30, warmMs: 150 };
   a.native = !argv.includes('--no-native');
+  a.systemMalloc = argv.includes('--system-malloc');
   for (let i = 0; i < argv.length; ++i) {
     if (argv[i] === '--processes') a.processes = Number(argv[++i]);
     else if (argv[i] === '--rounds') a.rounds = Number(argv[++i]);
@@ -54,13 +56,26 @@ function buildNative() {
       !run(['-S', '.', '-B', nativeDir, '-DCMAKE_BUILD_TYPE=Release', '-DCMAKE_CXX_COMPILER=clang++'])) {
     return `cmake configure failed:\n${log.join('').slice(-2000)}`;
   }
-  if (!run(['--build', nativeDir, '--target', 'logitlab_bench', '-j2'])) return `native build failed:\n${log.join('').slice(-3000)}`;
+  if (!run(['--build', nativeDir, '--target', 'logitlab_bench', '-j2'])) {
+    const text = log.join('');
+    const first = text.split('\n').find((l) => /error/i.test(l)) ?? '';
+    return `native build failed: ${first.trim()}\n${text.slice(-3000)}`;
+  }
   return null;
 }
 
-function runProcess(cmd, args, label) {
+// glibc returns freed blocks of 128 KB or more to the kernel, so each fresh result array (a 200 KB Float32Array for
+// 50,257 classes) is new memory to fault in; in a VM where a page fault is expensive, that costs 0.3-3 ms a call and
+// swamps every plain-call figure (logitlab, tfjs, onnxruntime-web and the JS loop alike) with the kernel's page-fault
+// time. Raised thresholds keep freed blocks for reuse, as a long-running browser's allocator does. --system-malloc
+// measures with glibc's defaults instead.
+const TIME_BUDGET_S = 540;  // stop adding processes before `npm run bench` could pass 10 minutes
+const REUSE_MEMORY = { MALLOC_MMAP_THRESHOLD_: String(32 * 2 ** 20), MALLOC_TRIM_THRESHOLD_: String(2 ** 30) };
+
+function runProcess(cmd, args, label, env) {
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], timeout: 300_000 });
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], timeout: 300_000,
+    env: { ...process.env, ...env } });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${label} failed (status ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}`);
   if (r.stderr.trim()) process.stderr.write(r.stderr);
@@ -133,22 +148,29 @@ async function main() {
   const common = ['--rep-ms', String(args.repMs), '--warm-ms', String(args.warmMs), '--rounds', String(args.rounds)];
   const processes = [];
   const workerResults = [];
+  const env = args.systemMalloc ? {} : REUSE_MEMORY;
   try {
     for (let p = 0; p < args.processes; ++p) {
       const out = path.join(tmp, `worker-${p}.json`);
       const extra = args.only ? ['--only', args.only] : [];
-      const s = runProcess(process.execPath, [path.join(here, 'worker.js'), ...common, ...extra, out], 'worker');
+      const s = runProcess(process.execPath, [path.join(here, 'worker.js'), ...common, ...extra, out], 'worker', env);
       const result = JSON.parse(readFileSync(out, 'utf8'));
       workerResults.push(result);
       processes.push(result);
       let line = `bench: process ${p + 1}/${args.processes}: JS/WebAssembly peers ${s.toFixed(0)} s`;
       if (!nativeProblem) {
         const nativeOut = path.join(tmp, `native-${p}.json`);
-        const n = runProcess(nativeExe, [...common, nativeOut], 'native benchmark');
+        const n = runProcess(nativeExe, [...common, nativeOut], 'native benchmark', env);
         processes.push(JSON.parse(readFileSync(nativeOut, 'utf8')));
         line += `, native ${n.toFixed(0)} s`;
       }
       console.log(line);
+      const elapsed = (performance.now() - started) / 1000;
+      if (p + 1 < args.processes && elapsed + elapsed / (p + 1) > TIME_BUDGET_S) {
+        console.warn(`bench: stopping after ${p + 1} processes to stay within ${TIME_BUDGET_S} s`);
+        args.processes = p + 1;
+        args.stoppedEarly = true;
+      }
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -169,13 +191,21 @@ async function main() {
     git: git(),
   };
   const missing = { ...first.missing, ...(nativeProblem ? { native: nativeProblem.split('\n')[0] } : {}) };
+  const busy = busyFactor(agg);
+  const clock = first.clock === 'thread-cpu'
+    ? `Times are CPU time of the measuring thread, so other work on the machine does not inflate them (wall time was ` +
+      `${busy?.toFixed(2)}× that, median over cells: ${busy > 1.15 ? 'the machine was busy' : 'the machine was quiet'}).`
+    : 'Times are wall-clock time.';
   const summary = [
     `Measured ${date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu} (${m.cores} cores, ${m.os}), one thread per peer.`,
     `Node ${versions.node} (V8 ${versions.v8}); logitlab ${versions.logitlab} (git ${versions.git}), built with ${versions.emscripten}; ` +
       `@tensorflow/tfjs-backend-wasm ${versions.tfjs ?? 'n/a'} (SIMD, single-threaded); onnxruntime-web ${versions.ort ?? 'n/a'} ` +
       `(wasm, numThreads = 1); native: ${versions.nativeCompiler}, -O3 -march=native.`,
     `${args.processes} fresh process${args.processes > 1 ? 'es' : ''} × ${args.rounds} round-robin rounds; each timed repetition ` +
-      `≥ ${args.repMs} ms of warm calls. ${args.quick ? 'Quick mode: indicative only. ' : ''}Whole run: ${seconds.toFixed(0)} s.`,
+      `≥ ${args.repMs} ms of warm calls${args.systemMalloc ? '' : '; glibc keeps freed memory for reuse (see run.js)'}. ` +
+      `${args.quick ? 'Quick mode: indicative only. ' : ''}${args.stoppedEarly ? 'Stopped early (time budget). ' : ''}` +
+      `Whole run: ${seconds.toFixed(0)} s.`,
+    clock,
     ...Object.entries(missing).map(([k, v]) => `Not measured: ${k} (${v}).`),
   ].join('\n');
   const meta = { summary, processes: args.processes,
@@ -184,7 +214,7 @@ async function main() {
   const cells = [...agg.values()].map(({ failures, ...c }) => ({ ...c, error: Number.isFinite(c.error) ? c.error : 'Infinity',
     ...(failures.length ? { failures } : {}) }));
   writeFileSync(path.join(here, 'bench-results.json'), JSON.stringify({
-    date, machine: m, versions, config: args, seconds, missing, gzipBytes, memory, meta,
+    date, machine: m, versions, config: args, seconds, clock: first.clock, busyFactor: busy, missing, gzipBytes, memory, meta,
     tfjsTensorLeak: workerResults.map((r) => r.tfjsTensorLeak), targets: list, cells,
   }, null, 1) + '\n');
   writeFileSync(path.join(here, 'results.md'), markdown(agg, list, meta));
