@@ -1,0 +1,41 @@
+// Small pieces several lessons share: probability rows for a bar chart, and the article's example vocabulary.
+import { formatNumber, formatProbability } from '../model/format.js';
+
+export const ARTICLE_EXAMPLE = { labels: ['cat', 'dog', 'apple'], logits: [12.4, -3.2, 0.1] };
+export const CLOSE_CALL = { labels: ['cat', 'dog', 'apple'], logits: [2, 1, 0.1] };
+
+// Rows for barChart from probabilities computed by the module.
+export function probabilityRows(state, probabilities, { tone = () => undefined, extra = () => ({}) } = {}) {
+  return state.labels.map((label, i) => ({
+    label,
+    value: probabilities[i],
+    valueText: formatProbability(probabilities[i]),
+    tone: tone(i),
+    cells: { token: label, logit: state.logits[i], p: probabilities[i], ...extra(i) },
+  }));
+}
+
+export const PROBABILITY_COLUMNS = [
+  { key: 'token', header: 'Token' },
+  { key: 'logit', header: 'Logit z', numeric: true, format: (v) => formatNumber(v, 3) },
+  { key: 'p', header: 'Probability', numeric: true, format: formatProbability },
+];
+
+export function argmax(values) {
+  let best = 0;
+  for (let i = 1; i < values.length; ++i) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+export function maxAbsDifference(a, b) {
+  let d = 0;
+  for (let i = 0; i < a.length; ++i) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+// The token names as a reader would list them: “cat”, “dog” and “apple”.
+export function listTokens(labels) {
+  const q = labels.map((l) => `“${l}”`);
+  if (q.length <= 1) return q.join('');
+  return `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
+}
