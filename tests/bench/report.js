@@ -27,6 +27,7 @@ export function aggregate(processes) {
       const error = c.error === 'Infinity' ? Infinity : c.error;
       a.error = Math.max(a.error, error);
       if (c.check) a.check = c.check;
+      if (c.nucleus) a.nucleus = c.nucleus;
       if (c.failure) a.failures.push(c.failure);
       if (c.ns?.length) {
         a.perProcess.push(median(c.ns));
@@ -128,6 +129,11 @@ function errorCell(c) {
   return fmtErr(c.error);
 }
 
+function nucleusNote(agg) {
+  const c = [...agg.values()].find((x) => x.nucleus);
+  return c ? ` (top-p 0.9 keeps ${c.nucleus.toLocaleString('en-US')} of ${c.logits.toLocaleString('en-US')} classes)` : '';
+}
+
 export function markdown(agg, list, meta) {
   const peers = present(agg);
   const head = `| work | ${peers.map((p) => p.label).join(' | ')} |\n|---|${peers.map(() => '---:').join('|')}|\n`;
@@ -149,7 +155,7 @@ ${speed}
 ## Accuracy: max relative error against float64
 
 Probabilities: |got − ref| / |ref|. Log-probabilities and losses: |got − ref| / max(1, |ref|). Sampling: ${'`'}✓ 64/64${'`'}
-means every one of 64 seeded draws fell in the float64 top-p nucleus.
+means every one of 64 seeded draws fell in the float64 top-p nucleus${nucleusNote(agg)}.
 
 ${accuracy}
 

@@ -227,6 +227,8 @@ async function main() {
     const verdict = t.met === null ? 'n/a' : t.met ? 'met' : 'NOT MET';
     console.log(`  ${verdict.padEnd(7)} ${t.name}: ${t.measured} (target ${t.target})${t.note ? `  [${t.note}]` : ''}`);
   }
+  const leaks = workerResults.map((r) => r.tfjsTensorLeak).filter((n) => n);
+  if (leaks.length) console.log(`  warning: tfjs tensors leaked during timing: ${leaks.join(', ')}`);
   const failed = cells.filter((c) => c.failures);
   for (const c of failed) console.log(`  failed: ${c.workload} ${c.peer}: ${c.failures[0]}`);
   console.log(`\nWrote tests/bench/bench-results.json, tests/bench/results.md, tests/bench/chart.svg (${seconds.toFixed(0)} s).`);
