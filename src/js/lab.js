@@ -73,7 +73,7 @@ let poolOffset = 0;
 
 function fresh(Type, n) {
   const bytes = (n * 4 + 7) & ~7;
-  if (bytes > POOLED_MAX_BYTES || bytes === 0) return new Type(n);
+  if (bytes === 0) return new Type(0);
   if (pool === null || poolOffset + bytes > POOL_BYTES) {
     pool = new ArrayBuffer(POOL_BYTES);
     poolOffset = 0;
@@ -195,15 +195,20 @@ export function makeLab(mod, { simd, version }) {
 
   // A copy of n floats (or ints) at ptr, in a new typed array. Small results are carved from a pooled ArrayBuffer, as
   // Node does for small Buffers: allocating a separate ArrayBuffer costs more than a 1,000-class softmax itself.
+  // Large results are copied by the typed-array constructor, which skips the zero-fill that `new` then `set` pays.
   function floats(ptr, n) {
+    const view = mod.HEAPF32.subarray(ptr >>> 2, (ptr >>> 2) + n);
+    if (n * 4 > POOLED_MAX_BYTES) return new Float32Array(view);
     const result = fresh(Float32Array, n);
-    result.set(mod.HEAPF32.subarray(ptr >>> 2, (ptr >>> 2) + n));
+    result.set(view);
     return result;
   }
 
   function ints(ptr, n) {
+    const view = mod.HEAP32.subarray(ptr >>> 2, (ptr >>> 2) + n);
+    if (n * 4 > POOLED_MAX_BYTES) return new Int32Array(view);
     const result = fresh(Int32Array, n);
-    result.set(mod.HEAP32.subarray(ptr >>> 2, (ptr >>> 2) + n));
+    result.set(view);
     return result;
   }
 
