@@ -127,10 +127,12 @@ export default {
         chart.update(probabilityRows(state, t.probabilities, { tone: (k) => (k === i ? 'target' : undefined) }), { max: 1,
           caption: `The model’s probabilities${T === 1 ? '' : ` at T = ${formatNumber(T, 3)}`}; correct token: ${state.labels[i]}` });
         const label = state.labels[i];
-        live.replaceChildren(formula(`L equals minus log p of ${label}, equals ${formatNumber(t.loss, 3)}`,
-          mi('L'), mo('='), mo('\u2212'), row(underover(mo('\u2211'), row(mi('i'), mo('='), mn('1')), mi('C')), sub(mi('y'), mi('i')), log(sub(mi('p'), mi('i')))),
-          mo('='), mo('\u2212'), log(varSub('p', label)), mo('='), mo('\u2212'), log(num(formatDecimal(p, 4))),
-          mo('='), num(formatNumber(t.loss, 3))));
+        live.replaceChildren(
+          formula(`L equals minus the sum of y sub i log p sub i, which is minus log p of ${label}`,
+            mi('L'), mo('='), mo('\u2212'), row(underover(mo('\u2211'), row(mi('i'), mo('='), mn('1')), mi('C')), sub(mi('y'), mi('i')), log(sub(mi('p'), mi('i')))),
+            mo('='), mo('\u2212'), log(varSub('p', label))),
+          formula(`equals minus log ${formatDecimal(p, 4)}, which is ${formatNumber(t.loss, 3)}`,
+            mo('='), mo('\u2212'), log(num(formatDecimal(p, 4))), mo('='), num(formatNumber(t.loss, 3))));
         values.update({
           p: { text: formatProbability(p), value: p },
           loss: { text: formatNumber(t.loss, 3), value: t.loss },

@@ -142,8 +142,8 @@ export default {
     ], { part: 'readouts' });
     const batchBody = h('tbody');
     const batchTable = scrollBox('Held-out examples', h('table', { class: 'numbers' },
-      h('caption', null, 'Held-out examples: the model’s top guess and its confidence'),
-      h('thead', null, h('tr', null, ['Example', 'True class', 'Top guess', 'Confidence at T = 1', 'At the fitted T']
+      h('caption', null, 'Held-out examples: the true class, the model’s top guess, and its confidence at T = 1 and at the fitted T'),
+      h('thead', null, h('tr', null, ['#', 'True', 'Guess', 'T = 1', 'Fitted T']
         .map((t, k) => h('th', { scope: 'col', class: k >= 3 ? 'num' : '' }, t)))), batchBody));
     let fitted = null;
 
@@ -242,6 +242,7 @@ export default {
     }
 
     renderCalibration();
+    status.update({ running: { text: 'stopped' } });
     return {
       node,
       update(state) {

@@ -115,7 +115,7 @@ export default {
     const again = button('Time again', () => runTiming(), { disabled: true });
     const timing = h('section', { class: 'panel timing', dataset: { part: 'readouts' } }, ctx.heading('How fast, in this browser'),
       scrollBox('Timing', h('table', { class: 'numbers' }, h('caption', null, `One softmax over ${formatCount(vocabulary.size)} tokens`),
-        h('thead', null, h('tr', null, ['Implementation', 'Time per softmax', 'Tokens per microsecond', 'Largest difference from SIMD']
+        h('thead', null, h('tr', null, ['Implementation', 'Per softmax', 'Tokens per µs', 'Max. difference from SIMD']
           .map((t, k) => h('th', { scope: 'col', class: k ? 'num' : '' }, t)))), timingBody)),
       timingStatus, again);
     const node = h('div', { class: 'lesson-view' },
@@ -140,9 +140,9 @@ export default {
         for (const simd of [true, false]) {
           try {
             const build = await ctx.loadLab({ simd });
-            variants.push({ name: simd ? 'logitlab, WebAssembly SIMD build' : 'logitlab, WebAssembly scalar build', build });
+            variants.push({ name: simd ? 'logitlab, SIMD build' : 'logitlab, scalar build', build });
           } catch (error) {
-            rows.push([simd ? 'logitlab, WebAssembly SIMD build' : 'logitlab, WebAssembly scalar build', 'not available here', '—', error.message]);
+            rows.push([simd ? 'logitlab, SIMD build' : 'logitlab, scalar build', 'not available here', '—', error.message]);
           }
         }
         for (const { name, build } of variants) {
@@ -165,7 +165,7 @@ export default {
         const ms = await timeIt(() => plainSoftmax(vocabulary.logits, out));
         let diff = 0;
         for (let i = 0; i < C; ++i) diff = Math.max(diff, Math.abs(out[i] - reference[i]));
-        rows.push(['Plain JavaScript loop (for comparison only)', ms, C / (ms * 1000), diff]);
+        rows.push(['Plain JavaScript (comparison only)', ms, C / (ms * 1000), diff]);
         if (destroyed) return;
         timingBody.replaceChildren(...rows.map(([name, t, rate, d]) => h('tr', null, h('th', { scope: 'row' }, name),
           h('td', { class: 'num', dataset: typeof t === 'number' ? { value: String(t) } : {} }, typeof t === 'number' ? formatDuration(t) : t),

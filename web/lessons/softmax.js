@@ -1,5 +1,5 @@
 // Lesson 2: softmax, one step at a time, on the learner's own numbers (every intermediate from lab.trace).
-import { formatDecimal, formatNumber, formatProbability, formatScientific } from '../model/format.js';
+import { formatCount, formatDecimal, formatNumber, formatProbability, formatScientific } from '../model/format.js';
 import { barChart } from '../ui/chart.js';
 import { button, numberField, readouts, tokenSelect, vocabularyFields } from '../ui/controls.js';
 import { h, setText, scrollBox, formulaBox } from '../ui/dom.js';
@@ -160,7 +160,7 @@ export default {
           const ratio = t.exp[a] / t.exp[b];
           amplify.update({
             gap: { text: `${state.labels[a]} − ${state.labels[b]} = ${formatNumber(t.scaled[a] - t.scaled[b], 3)}` },
-            ratio: { text: `${Number.isFinite(ratio) ? (ratio < 1e7 ? formatNumber(ratio, 2) : formatScientific(ratio, 3)) : 'Infinity'} ×` },
+            ratio: { text: `${!Number.isFinite(ratio) ? 'Infinity' : ratio < 100 ? formatNumber(ratio, 2) : ratio < 1e9 ? formatCount(Math.round(ratio)) : formatScientific(ratio, 3)} ×` },
           });
         } else {
           amplify.update({ gap: { text: 'only one token' }, ratio: { text: '—' } });

@@ -74,6 +74,10 @@ export default {
         const s = store.get();
         store.set({ shift: Math.min(120, 90 - Math.max(...s.logits)) });
       }, { class: 'chip' }),
+      button('Raise the first token alone to 100', () => {
+        const s = store.get();
+        store.set({ logits: [100, ...s.logits.slice(1)], shift: 0, mask: s.mask.filter((i) => i !== 0) });
+      }, { class: 'chip' }),
       button('Drop every logit below −105', () => {
         const s = store.get();
         store.set({ shift: Math.max(-120, -105 - Math.max(...s.logits)) });

@@ -33,6 +33,7 @@ export function formatScientific(x, significant = 2) {
 export function formatProbability(p) {
   if (Number.isNaN(p)) return 'NaN';
   if (p === 0) return '0%';
+  if (p > 0.9995 && p < 1) return `${nearOne(p * 100, 100)}%`;
   if (p >= 0.0995) return `${(p * 100).toFixed(1)}%`;
   if (p >= 0.00095) return `${(p * 100).toFixed(2)}%`;
   return formatScientific(p, 2);
@@ -42,11 +43,21 @@ export function formatProbability(p) {
 export function formatDecimal(p, significant = 3) {
   if (!Number.isFinite(p)) return formatNumber(p);
   if (p === 0) return '0';
+  if (p > 0.99 && p < 1) return nearOne(p, 1, significant);
   if (Math.abs(p) >= 1e-6 && Math.abs(p) < 1e7) {
     const text = Number(p.toPrecision(significant)).toString();
     if (!text.includes('e')) return signed(text);
   }
   return formatScientific(p, significant);
+}
+
+// A value just below `top` with enough digits not to round up to it: 0.999995 rather than 1.
+function nearOne(x, top, significant = 3) {
+  for (let d = significant; d < 10; ++d) {
+    const text = x.toPrecision(d);
+    if (Number(text) !== top) return text;
+  }
+  return x.toPrecision(10);
 }
 
 export function formatCount(n) {

@@ -68,7 +68,7 @@ export function lineChart({ width = 360, height = 220, x: xAxis, y: yAxis, label
     while (plot.firstChild) plot.firstChild.remove();
     for (const r of rules) {
       plot.append(s('line', { x1: px(r.x), x2: px(r.x), y1: pad.top, y2: pad.top + H, class: r.cls }));
-      if (r.text) plot.append(s('text', { x: px(r.x) + 4, y: pad.top + 12, class: `rule-label ${r.cls}` }, r.text));
+      if (r.text) plot.append(s('text', { x: px(r.x) + 4, y: pad.top + 12, class: 'rule-label' }, r.text));
     }
     for (const line of series) {
       const pts = line.points.filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b) && (!x.log || a > 0) && (!y.log || b > 0));
@@ -81,7 +81,7 @@ export function lineChart({ width = 360, height = 220, x: xAxis, y: yAxis, label
       if (d.text) {
         const right = px(d.x) > pad.left + W * 0.6;
         plot.append(s('text', { x: px(d.x) + (right ? -9 : 9), y: py(Math.min(d.y, y.max)) - 8,
-          'text-anchor': right ? 'end' : 'start', class: `dot-label ${d.cls}` }, d.text));
+          'text-anchor': right ? 'end' : 'start', class: 'dot-label' }, d.text));
       }
     }
   }
