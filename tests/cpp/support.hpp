@@ -93,11 +93,12 @@ class Guarded {
   void fill(const std::vector<T>& v) { std::memcpy(data(), v.data(), n_ * sizeof(T)); }
   // Bitwise, so a NaN guard compares equal to itself.
   bool guards_intact() const {
-    for (std::size_t i = 0; i < storage_.size(); ++i) {
-      if (i >= offset_ && i < offset_ + n_) continue;
-      if (std::memcmp(&storage_[i], &guard_, sizeof(T)) != 0) return false;
-    }
-    return true;
+    auto intact = [&](std::size_t from, std::size_t to) {
+      for (std::size_t i = from; i < to; ++i)
+        if (std::memcmp(&storage_[i], &guard_, sizeof(T)) != 0) return false;
+      return true;
+    };
+    return intact(0, offset_) && intact(offset_ + n_, storage_.size());
   }
 
  private:
