@@ -64,8 +64,6 @@ export class LogitlabLesson extends HTMLElement {
   }
 
   async #render() {
-    const { state, problems } = stateFromRecord(recordOf(this));
-    const lesson = state.lesson || 'temperature';
     let lab;
     try {
       lab = await loadLab();
@@ -73,6 +71,10 @@ export class LogitlabLesson extends HTMLElement {
       this.#holder.replaceChildren(h('p', { class: 'error-box', role: 'alert' }, `The logitlab module could not be loaded: ${error.message}`));
       return;
     }
+    if (!this.isConnected) return;
+    // Read the attributes now: they may have changed while the module loaded.
+    const { state, problems } = stateFromRecord(recordOf(this));
+    const lesson = state.lesson || 'temperature';
     this.#mounted?.destroy();
     this.#lessonId = lesson;
     this.#store = createStore({ ...state, lesson });

@@ -155,6 +155,7 @@ check('the index at / lists the eight lessons and navigates to one and back', as
   const meta = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
   assert(meta === CSP, `index.html's meta CSP is ${JSON.stringify(meta)}`);
   await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+  await page.screenshot({ path: join(SHOTS, 'index-1280.png'), fullPage: true });
   const cards = await page.$$eval('.lesson-cards a', (as) => as.map((a) => a.getAttribute('href')));
   assert(cards.length === 8, `expected 8 lesson cards, found ${cards.length}: ${cards.join(' ')}`);
   LESSON_IDS.forEach((id, i) => assert(cards[i].includes(`lesson=${id}`), `card ${i + 1} links to ${cards[i]}, expected lesson=${id}`));
@@ -635,7 +636,7 @@ check('custom element <logitlab-lesson>: renders, follows its attributes, works 
   assert(changes >= 30, `expected a logitlab-change event per key press, got ${changes}`);
   assert(!page.url().includes('temperature='), `the element must not touch the host's URL: ${page.url()}`);
   await axe(page, 'demo page with the custom element');
-  await page.screenshot({ path: join(SHOTS, 'demo-375.png'), fullPage: true }).catch(() => {});
+  await page.screenshot({ path: join(SHOTS, 'demo-element-1280.png'), fullPage: true });
   noProblems(problems, 'custom element');
   await context.close();
 });
