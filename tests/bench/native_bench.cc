@@ -1,6 +1,7 @@
 // The native limit: the same C++ core the WebAssembly builds run, compiled with -O3 -march=native, on the workloads of
 // tests/bench/workloads.js (same generator, so the same logits), checked against a double-precision reference and then
-// timed round-robin like the JS worker (by this thread's CPU time, and wall time beside it). Writes the worker's JSON format to the path given as the last argument.
+// timed round-robin like the JS worker (by this thread's CPU time, and wall time beside it). Writes the worker's JSON
+// format to the path given as the last argument.
 //
 //   logitlab_bench [--rep-ms 40] [--warm-ms 200] [--rounds 7] out.json
 #include <algorithm>
@@ -104,7 +105,8 @@ double verify(const Workload& w, const Input& in, std::string& note) {
       const RowLse l = row_lse(x, C);
       for (std::size_t i = 0; i < C; ++i) {
         const double ref = w.op == Workload::softmax ? std::exp(x[i] - l.max) / l.sum : x[i] - l.lse;
-        worst = std::max(worst, relative(out[r * C + i], ref, w.op == Workload::softmax ? kProbabilityFloor : kLogFloor));
+        const double floor = w.op == Workload::softmax ? kProbabilityFloor : kLogFloor;
+        worst = std::max(worst, relative(out[r * C + i], ref, floor));
       }
     }
     return worst;
@@ -126,7 +128,8 @@ double verify(const Workload& w, const Input& in, std::string& note) {
   for (std::size_t i = 0; i < C; ++i) total += wt[i] = std::exp(in.logits[i] - l.max);
   std::vector<int32_t> order(C);
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return wt[a] > wt[b] || (wt[a] == wt[b] && a < b); });
+  std::sort(order.begin(), order.end(),
+            [&](int32_t a, int32_t b) { return wt[a] > wt[b] || (wt[a] == wt[b] && a < b); });
   std::vector<uint8_t> allowed(C, 0);
   double cum = 0;
   for (int32_t c : order) {

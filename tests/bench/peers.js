@@ -190,7 +190,8 @@ export async function loadPeers() {
   const { createLogitLab } = await import('logitlab');
   const simd = await createLogitLab({ simd: true });
   const scalar = await createLogitLab({ simd: false });
-  if (!simd.simd || scalar.simd) throw new Error(`logitlab: asked for SIMD and scalar builds, got simd=${simd.simd}, ${scalar.simd}`);
+  if (!simd.simd || scalar.simd)
+    throw new Error(`logitlab: asked for the SIMD and scalar builds, got simd = ${simd.simd} and ${scalar.simd}`);
   const makers = {
     'll-simd': logitlabCells(simd, 'plain'),
     'll-simd-out': logitlabCells(simd, 'out'),

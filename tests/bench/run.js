@@ -209,7 +209,8 @@ async function main() {
     ...Object.entries(missing).map(([k, v]) => `Not measured: ${k} (${v}).`),
   ].join('\n');
   const meta = { summary, processes: args.processes,
-    chartCaption: `${m.cpu}, Node ${versions.node}, ${date.slice(0, 10)}; logitlab ${versions.logitlab}, tfjs ${versions.tfjs ?? '–'}, ort-web ${versions.ort ?? '–'}` };
+    chartCaption: `${m.cpu}, Node ${versions.node}, ${date.slice(0, 10)}; logitlab ${versions.logitlab}, ` +
+      `tfjs ${versions.tfjs ?? '–'}, ort-web ${versions.ort ?? '–'}` };
 
   const cells = [...agg.values()].map(({ failures, ...c }) => ({ ...c, error: Number.isFinite(c.error) ? c.error : 'Infinity',
     ...(failures.length ? { failures } : {}) }));
@@ -231,7 +232,8 @@ async function main() {
   if (leaks.length) console.log(`  warning: tfjs tensors leaked during timing: ${leaks.join(', ')}`);
   const failed = cells.filter((c) => c.failures);
   for (const c of failed) console.log(`  failed: ${c.workload} ${c.peer}: ${c.failures[0]}`);
-  console.log(`\nWrote tests/bench/bench-results.json, tests/bench/results.md, tests/bench/chart.svg (${seconds.toFixed(0)} s).`);
+  console.log('\nWrote tests/bench/bench-results.json, tests/bench/results.md, tests/bench/chart.svg ' +
+    `(${seconds.toFixed(0)} s).`);
 }
 
 main().catch((e) => {

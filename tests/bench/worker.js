@@ -1,7 +1,8 @@
 // One benchmark process: loads every JS/WebAssembly peer, checks each peer's output on each workload against the
 // float64 reference, then times all cells round-robin (every cell once per round, rounds rotated), warm, each timed
-// repetition long enough to swamp timer noise. Each repetition is timed by this thread's CPU time (Linux; wall time
-// elsewhere) and by wall time; the CPU time is the figure reported, as it does not count time spent descheduled. Writes its figures as JSON to the path given as the last argument.
+// repetition long enough to swamp timer noise. Each repetition is timed by this thread's CPU time (wall time where
+// there is no thread clock) and by wall time; the CPU time is the figure reported, as it does not count time spent
+// descheduled. Writes its figures as JSON to the path given as the last argument.
 //
 //   node tests/bench/worker.js [--rep-ms 40] [--warm-ms 200] [--rounds 7] [--only id,id] out.json
 import { writeFileSync } from 'node:fs';
