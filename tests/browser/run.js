@@ -641,6 +641,29 @@ check('custom element <logitlab-lesson>: renders, follows its attributes, works 
   await context.close();
 });
 
+check('custom element from another origin: one script tag on a course page loads the module, wasm and styles via CORS', async () => {
+  const lessons = servers[1].url;
+  // A course page on another origin (127.0.0.1 rather than localhost: both loopback, as Private Network Access asks).
+  const course = `http://127.0.0.1:${servers[0].port}/course/unit-3.html`;
+  const { page, problems, context } = await open(null);
+  // The routed page has no network address of its own, so Chrome's Local Network Access asks before it may reach
+  // loopback; real course sites and lesson hosts are both public. Grant it, as a user would.
+  await context.grantPermissions(['local-network-access']);
+  await page.route(course, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><html lang="en"><title>Unit 3</title>
+    <h1>Unit 3</h1><script type="module" src="${lessons}logitlab-lesson.js"></script>
+    <logitlab-lesson lesson="cross-entropy" logits="2,1,0.1" labels="cat,dog,apple" target="1"></logitlab-lesson></html>` }));
+  await page.goto(course);
+  await page.waitForSelector('logitlab-lesson[data-ready="true"]', { timeout: 15_000 });
+  const loss = Number(await page.locator('logitlab-lesson [data-readout="loss"]').getAttribute('data-value'));
+  const p = Number(await page.locator('logitlab-lesson [data-readout="p"]').getAttribute('data-value'));
+  assert(Math.abs(loss + Math.log(p)) < 1e-5 && p > 0.2 && p < 0.3, `cross-entropy for dog: p ${p}, loss ${loss}`);
+  const styled = await page.locator('logitlab-lesson .panel').first().evaluate((el) => getComputedStyle(el).borderTopStyle);
+  assert(styled === 'solid', `the element's stylesheet did not apply (panel border ${styled})`);
+  const foreign = problems.filter((m) => !(m.startsWith('request to another origin') && m.includes('127.0.0.1')));
+  noProblems(foreign, 'cross-origin custom element');
+  await context.close();
+});
+
 check('a shared link restores the view: state in the URL survives a reload', async () => {
   const { page, problems, context } = await open('?lesson=temperature');
   await ready(page);
