@@ -331,6 +331,19 @@ TEST_CASE("cross_entropy: masks, ignored rows and empty means", "[cross_entropy]
       CHECK(std::isfinite(none[0]));
     }
   }
+  SECTION("an index target on a masked class whose weight is 0 contributes 0, not 0 * inf = NaN") {
+    const std::vector<int32_t> y{1, 0};
+    const std::vector<float> w{1.0f, 0.0f, 1.0f};
+    REQUIRE(ll::cross_entropy({z, 2}, {y}, {ll::Reduction::none, 0.0f, -100, w}, none).ok());
+    INFO("losses " << none[0] << ", " << none[1]);
+    CHECK(none[0] == 0.0f);
+    CHECK(test::log_close(none[1], ref_loss(Case{z, 2, 3, 1, y, {}, ll::Reduction::none, 0.0f, -100, w})[1]));
+    REQUIRE(ll::cross_entropy({z, 2}, {y}, {ll::Reduction::sum, 0.0f, -100, w}, {&loss, 1}).ok());
+    CHECK(test::log_close(loss, none[1]));
+    std::vector<float> g(6);
+    REQUIRE(ll::cross_entropy_grad({z, 2}, {y}, {ll::Reduction::none, 0.0f, -100, w}, g).ok());
+    CHECK(std::vector<float>(g.begin(), g.begin() + 3) == std::vector<float>(3, 0.0f));
+  }
   SECTION("soft targets: 0 on a masked class counts 0, a positive target makes +inf") {
     const std::vector<float> zero_on_mask{0.5f, 0.0f, 0.5f, 0.2f, 0.8f, 0.0f};
     REQUIRE(ll::cross_entropy({z, 2}, {{}, zero_on_mask}, {ll::Reduction::none}, none).ok());
