@@ -3,8 +3,8 @@ import { formatDecimal, formatNumber, formatProbability } from '../model/format.
 import { barChart } from '../ui/chart.js';
 import { rangeField, readouts, tokenSelect, vocabularyFields } from '../ui/controls.js';
 import { lineChart } from '../ui/curve.js';
-import { h, setText, scrollBox, formulaBox } from '../ui/dom.js';
-import { formula, frac, log, mi, mn, mo, num, row, sub, underover, varSub } from '../ui/math.js';
+import { formulaBox, h, scrollBox } from '../ui/dom.js';
+import { formula, log, mi, mn, mo, num, row, sub, underover, varSub } from '../ui/math.js';
 import { PROBABILITY_COLUMNS, probabilityRows } from './shared.js';
 
 const WORKED = [0.99, 0.8, 0.5, 0.1, 0.01, 0.001];

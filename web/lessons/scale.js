@@ -6,7 +6,7 @@ import { makeVocabulary } from '../model/vocabulary.js';
 import { barChart } from '../ui/chart.js';
 import { button, readouts, temperatureControl } from '../ui/controls.js';
 import { lineChart } from '../ui/curve.js';
-import { h, perFrame, setText, scrollBox } from '../ui/dom.js';
+import { h, perFrame, scrollBox } from '../ui/dom.js';
 
 const TOP = 10;
 const VIEW = 50;
