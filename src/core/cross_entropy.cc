@@ -104,7 +104,9 @@ double row_loss(const float* in, std::size_t r, double lse, float max, const Tar
   }
   const int32_t y = targets.indices[r];
   double loss = 0;
-  if (eps < 1) loss += (1 - eps) * weight_of(o, y) * (lse - static_cast<double>((in[y] - max) * plan.inv_t));
+  // A zero coefficient removes the term, even where the target class is masked (0 * inf counts as 0).
+  const double target_coef = (1 - eps) * weight_of(o, y);
+  if (target_coef > 0) loss += target_coef * (lse - static_cast<double>((in[y] - max) * plan.inv_t));
   if (eps > 0) loss += eps / C * (plan.weight_sum * lse - weighted_shifted_sum(in, plan, o, max));
   return loss;
 }

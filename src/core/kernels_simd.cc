@@ -119,8 +119,8 @@ MaxScan max_scan_simd(const float* HWY_RESTRICT in, std::size_t n) {
   for (; i + 2 * N <= n; i += 2 * N) {
     const V v0 = hn::LoadU(d, in + i);
     const V v1 = hn::LoadU(d, in + i + N);
-    nan = hn::Or(nan, hn::VecFromMask(d, hn::Ne(v0, v0)));
-    nan = hn::Or(nan, hn::VecFromMask(d, hn::Ne(v1, v1)));
+    nan = hn::Or(nan, hn::VecFromMask(d, hn::IsNaN(v0)));
+    nan = hn::Or(nan, hn::VecFromMask(d, hn::IsNaN(v1)));
     m0 = hn::Max(m0, v0);
     m1 = hn::Max(m1, v1);
     lo0 = hn::Min(lo0, v0);
@@ -129,14 +129,14 @@ MaxScan max_scan_simd(const float* HWY_RESTRICT in, std::size_t n) {
   if (i < n) {
     for (; i + N <= n; i += N) {
       const V v = hn::LoadU(d, in + i);
-      nan = hn::Or(nan, hn::VecFromMask(d, hn::Ne(v, v)));
+      nan = hn::Or(nan, hn::VecFromMask(d, hn::IsNaN(v)));
       m0 = hn::Max(m0, v);
       lo0 = hn::Min(lo0, v);
     }
     if (i < n) {
       // Pad with a real element so the padding changes neither max nor min.
       const V v = load_tail(d, in + i, n - i, in[i]);
-      nan = hn::Or(nan, hn::VecFromMask(d, hn::Ne(v, v)));
+      nan = hn::Or(nan, hn::VecFromMask(d, hn::IsNaN(v)));
       m0 = hn::Max(m0, v);
       lo0 = hn::Min(lo0, v);
     }

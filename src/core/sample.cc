@@ -166,8 +166,9 @@ Status sample_distribution(std::span<const float> logits, const SampleOptions& o
                            std::span<float> probabilities) {
   Distribution d;
   if (Status s = build(logits, o, d); !s) return s;
-  if (kept.size() != logits.size() || probabilities.size() != logits.size())
-    return fail(Error::out_length, 0, 0, static_cast<double>(kept.size()));
+  if (kept.size() != logits.size()) return fail(Error::out_length, 0, 0, static_cast<double>(kept.size()));
+  if (probabilities.size() != logits.size())
+    return fail(Error::out_length, 0, 0, static_cast<double>(probabilities.size()));
   for (std::size_t c = 0; c < d.kept.size(); ++c) {
     kept[c] = d.kept[c];
     probabilities[c] = static_cast<float>(d.weight[c] / d.total);

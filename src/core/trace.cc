@@ -17,6 +17,15 @@ Status trace(std::span<const float> logits, const TraceOptions& o, TraceResult& 
     return fail(Error::label_smoothing_invalid, 0, 0, o.label_smoothing);
   for (std::span<float> s : {r.scaled, r.shifted, r.exps, r.probabilities, r.log_probabilities})
     if (Status st = detail::check_out(s, C); !st) return st;
+  if (o.target >= 0)
+    if (Status st = detail::check_out(r.gradient, C); !st) return st;
+  // Sampling first: it checks its own options and writes kept / kept_probabilities only when they all pass, so every
+  // check is done before any output is written.
+  if (o.with_sampling) {
+    SampleOptions so = o.sampling;
+    so.temperature = o.temperature;
+    if (Status s = sample_distribution(logits, so, r.kept, r.kept_probabilities); !s) return s;
+  }
 
   const float inv_t = 1.0f / o.temperature;
   k().scale(logits.data(), r.scaled.data(), C, inv_t);
@@ -33,7 +42,6 @@ Status trace(std::span<const float> logits, const TraceOptions& o, TraceResult& 
   r.entropy = h;
 
   if (o.target >= 0) {
-    if (Status s = detail::check_out(r.gradient, C); !s) return s;
     const int32_t target = o.target;
     const Targets t{std::span<const int32_t>(&target, 1)};
     CrossEntropyOptions ce;
@@ -41,11 +49,6 @@ Status trace(std::span<const float> logits, const TraceOptions& o, TraceResult& 
     const Batch b{logits, 1, o.temperature};
     if (Status s = cross_entropy(b, t, ce, std::span<float>(&r.loss, 1)); !s) return s;
     if (Status s = cross_entropy_grad(b, t, ce, r.gradient); !s) return s;
-  }
-  if (o.with_sampling) {
-    SampleOptions so = o.sampling;
-    so.temperature = o.temperature;
-    if (Status s = sample_distribution(logits, so, r.kept, r.kept_probabilities); !s) return s;
   }
   return {};
 }
