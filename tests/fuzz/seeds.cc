@@ -187,6 +187,9 @@ void regressions(const std::filesystem::path& root) {
           return k.indices.size() == 2 && k.indices[0] == 1 && k.indices[1] == 0 && k.l.temperature == 0.5f;
         }));
 
+  // Logits 3e38 and -3e38 at T = 1e38: p = (0.9975, 0.0025), but z - max overflows to -inf and p becomes (1, 0).
+  write(root, "fuzz_softmax", "spread-beyond-float-max",
+        Batch{.classes = 2, .t_kind = 11, .t_raw = 11}.bytes().u8(0).append(special_at(0, 16)).append(special_at(1, 17)));
   // Logits 3e38 and -3e38 at T = 4: log p = -1.5e38 is a float, but z - max overflows to -inf first.
   write(root, "fuzz_log_softmax", "spread-beyond-float-max",
         Batch{.classes = 2, .t_kind = 12, .t_raw = 57344}.bytes().u8(0).append(special_at(0, 16)).append(special_at(1, 17)));
