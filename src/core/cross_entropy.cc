@@ -82,10 +82,17 @@ double denominator(const Targets& targets, const CrossEntropyOptions& o, const P
   return d;
 }
 
-// sum_c w_c x_c over the row, x_c = (z_c - max) / T; -inf when a weighted class is masked.
+// sum_c w_c x_c over the row, x_c = (z_c - max) / T, in double: the shift is applied per term (a float sum of raw
+// logits would cancel catastrophically against max * sum w), zero weights drop their term, and a weighted masked class
+// gives -inf. Only label smoothing needs it.
 double weighted_shifted_sum(const float* in, const Plan& plan, const CrossEntropyOptions& o, float max) {
-  const double raw = plan.weighted ? k().masked_dot(o.weight.data(), in, plan.l.classes) : k().sum(in, plan.l.classes);
-  return plan.inv_t * (raw - static_cast<double>(max) * plan.weight_sum);
+  double total = 0;
+  const double m = max;
+  for (std::size_t c = 0; c < plan.l.classes; ++c) {
+    const double w = weight_of(o, c);
+    if (w != 0) total += w * (static_cast<double>(in[c]) - m);
+  }
+  return total * plan.inv_t;
 }
 
 // One row's loss given lse = log sum exp(x).

@@ -81,7 +81,8 @@ Status fit_temperature(std::span<const float> logits, std::size_t rows, const Ta
 
   double lo = 1 / kMaxT, hi = 1 / kMinT;  // bracket on b = 1 / T
   const Slope at_lo = slope(logits, targets, l, maxes, counted, lo), at_hi = slope(logits, targets, l, maxes, counted, hi);
-  if (at_lo.second == 0 && at_hi.second == 0) { temperature = 1; return {}; }  // no counted row, or flat logits: T is free
+  // The loss does not depend on T (no counted row, or flat rows): any T minimises it, 1 is the neutral answer.
+  if (at_lo.second == 0 && at_hi.second == 0 && at_lo.first == 0 && at_hi.first == 0) { temperature = 1; return {}; }
   if (at_lo.first >= 0) { temperature = kMaxT; return {}; }
   if (at_hi.first <= 0) { temperature = kMinT; return {}; }
   double b = 1.0;

@@ -37,9 +37,7 @@ struct ExpMoments {
                                     float factor);                                                               \
   void scale_##variant(const float* in, float* out, std::size_t n, float factor);                               \
   void shift_scale_##variant(const float* in, float* out, std::size_t n, float max, float inv_t, float minus);  \
-  void axpy_##variant(const float* w, float* out, std::size_t n, float a);                                       \
-  double sum_##variant(const float* in, std::size_t n);                                                           \
-  double masked_dot_##variant(const float* w, const float* in, std::size_t n);
+  void axpy_##variant(const float* w, float* out, std::size_t n, float a);
 
 LOGITLAB_KERNELS(simd)
 LOGITLAB_KERNELS(scalar)
@@ -47,7 +45,7 @@ LOGITLAB_KERNELS(scalar)
 // *_unmasked: the same without the underflow cut-off, valid only when every x >= kExpCutoff (no -inf, no value
 // whose exp underflows): the common case of real logits, and two vector operations cheaper per element.
 // exp_scale: out = exp(x) * factor.      scale: out = in * factor.     shift_scale: out = x - minus.
-// axpy: out += a * w.                    sum: sum in (-inf if any -inf). masked_dot: sum w * in, terms with w == 0 are 0.
+// axpy: out += a * w.
 
 // The kernels the public functions use: SIMD where the build has vectors, the scalar twins otherwise.
 struct Kernels {
@@ -59,20 +57,17 @@ struct Kernels {
   decltype(&scale_simd) scale;
   decltype(&shift_scale_simd) shift_scale;
   decltype(&axpy_simd) axpy;
-  decltype(&sum_simd) sum;
-  decltype(&masked_dot_simd) masked_dot;
   decltype(&exp_sum_unmasked_simd) exp_sum_unmasked;
   decltype(&exp_store_sum_unmasked_simd) exp_store_sum_unmasked;
   decltype(&exp_scale_unmasked_simd) exp_scale_unmasked;
 };
 
 inline constexpr Kernels kSimd{max_scan_simd, exp_sum_simd, exp_store_sum_simd, exp_moments_simd, exp_scale_simd,
-                               scale_simd, shift_scale_simd, axpy_simd, sum_simd, masked_dot_simd,
+                               scale_simd, shift_scale_simd, axpy_simd,
                                exp_sum_unmasked_simd, exp_store_sum_unmasked_simd, exp_scale_unmasked_simd};
 inline constexpr Kernels kScalar{max_scan_scalar, exp_sum_scalar, exp_store_sum_scalar, exp_moments_scalar,
-                                 exp_scale_scalar, scale_scalar, shift_scale_scalar, axpy_scalar, sum_scalar,
-                                 masked_dot_scalar, exp_sum_unmasked_scalar, exp_store_sum_unmasked_scalar,
-                                 exp_scale_unmasked_scalar};
+                                 exp_scale_scalar, scale_scalar, shift_scale_scalar, axpy_scalar,
+                                 exp_sum_unmasked_scalar, exp_store_sum_unmasked_scalar, exp_scale_unmasked_scalar};
 
 // True when the SIMD variants run on real vectors in this build (false for WebAssembly without -msimd128).
 bool simd_available();

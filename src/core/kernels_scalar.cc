@@ -99,13 +99,4 @@ void axpy_scalar(const float* w, float* out, std::size_t n, float a) {
   for (std::size_t i = 0; i < n; ++i) out[i] += a * w[i];
 }
 
-double sum_scalar(const float* in, std::size_t n) {
-  return block_sum(n, [&](std::size_t i) { return in[i]; });
-}
-
-double masked_dot_scalar(const float* w, const float* in, std::size_t n) {
-  // A zero weight removes the class entirely, even where in is infinite (0 * inf counts as 0).
-  return block_sum(n, [&](std::size_t i) { return w[i] == 0.0f ? 0.0f : w[i] * in[i]; });
-}
-
 }  // namespace logitlab::kernels

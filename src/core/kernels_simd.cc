@@ -255,19 +255,4 @@ void axpy_simd(const float* HWY_RESTRICT w, float* out, std::size_t n, float a) 
   for (; i < n; ++i) out[i] += a * w[i];
 }
 
-double sum_simd(const float* HWY_RESTRICT in, std::size_t n) {
-  const D d;
-  return block_sum(
-      n, [&](std::size_t i) { return hn::LoadU(d, in + i); },
-      [&](std::size_t i, std::size_t c) { return load_tail(d, in + i, c, 0.0f); });
-}
-
-double masked_dot_simd(const float* HWY_RESTRICT w, const float* HWY_RESTRICT in, std::size_t n) {
-  const D d;
-  auto term = [&](V vw, V vx) { return hn::IfThenZeroElse(hn::Eq(vw, hn::Zero(d)), hn::Mul(vw, vx)); };
-  return block_sum(
-      n, [&](std::size_t i) { return term(hn::LoadU(d, w + i), hn::LoadU(d, in + i)); },
-      [&](std::size_t i, std::size_t c) { return term(load_tail(d, w + i, c, 0.0f), load_tail(d, in + i, c, 0.0f)); });
-}
-
 }  // namespace logitlab::kernels

@@ -8,14 +8,18 @@ const MAX_BYTES = 2 ** 32 - 2 ** 17;  // what 32-bit WebAssembly memory could ev
 const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
 const FLOAT32_MAX = 3.4028234663852886e38;
 
+// A snapshot of the options: each known option read once, in a fixed order, before any data enters WebAssembly
+// memory, so a getter (even one that calls back into the lab) cannot change an argument halfway through a call.
 function checkOptions(fn, options, allowed) {
-  if (options === undefined || options === null) return {};
+  const snapshot = {};
+  if (options === undefined || options === null) return snapshot;
   if (typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options))
     throw typeError(fn, 'options', 'an object', options);
   for (const key of Object.keys(options))
     if (!allowed.includes(key))
       throw new TypeError(`logitlab.${fn}: unknown option ${JSON.stringify(key)}; known options: ${allowed.join(', ')}`);
-  return options;
+  for (const key of allowed) snapshot[key] = options[key];
+  return snapshot;
 }
 
 function checkNumber(fn, name, value) {
@@ -66,23 +70,6 @@ function isFloatArray(x) {
   return x instanceof Float32Array || x instanceof Float64Array;
 }
 
-const POOL_BYTES = 1 << 15;
-const POOLED_MAX_BYTES = 1 << 12;
-let pool = null;
-let poolOffset = 0;
-
-function fresh(Type, n) {
-  const bytes = (n * 4 + 7) & ~7;
-  if (bytes === 0) return new Type(0);
-  if (pool === null || poolOffset + bytes > POOL_BYTES) {
-    pool = new ArrayBuffer(POOL_BYTES);
-    poolOffset = 0;
-  }
-  const result = new Type(pool, poolOffset, n);
-  poolOffset += bytes;
-  return result;
-}
-
 // A buffer in one lab's WebAssembly memory: { length, array, free() }.
 class LabBuffer {
   #mod;
@@ -124,7 +111,6 @@ class LabBuffer {
 }
 
 export function makeLab(mod, { simd, version }) {
-
   // Grow-only scratch areas in WebAssembly memory, one per role, so steady use allocates nothing.
   const slots = new Map();
   function reserve(fn, role, bytes) {
@@ -132,15 +118,14 @@ export function makeLab(mod, { simd, version }) {
     if (slot && slot.bytes >= bytes) return slot.ptr;
     if (bytes > MAX_BYTES)
       throw rangeError(fn, role, `needs ${bytes} bytes of WebAssembly memory, more than 32-bit memory can hold`);
-    const size = Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(bytes, 1))));
-    const ptr = mod._malloc(Math.min(size, MAX_BYTES));
+    const size = Math.min(Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(bytes, 1)))), MAX_BYTES);
+    const ptr = mod._malloc(size);
     if (!ptr) {
       throw rangeError(fn, role, `needs ${bytes} bytes of WebAssembly memory and the browser or Node would not ` +
         'grow memory that far');
     }
     if (slot) mod._free(slot.ptr);
-    slot = { ptr, bytes: Math.min(size, MAX_BYTES) };
-    slots.set(role, slot);
+    slots.set(role, { ptr, bytes: size });
     return ptr;
   }
 
@@ -161,25 +146,69 @@ export function makeLab(mod, { simd, version }) {
     return new LabBuffer(mod, ptr, length);
   }
 
-  // A vector argument in WebAssembly memory: { ptr, length, source }. Plain arrays are checked entry by entry.
-  function vector(fn, name, x, role) {
+  // Reading the caller's data happens in two steps: `prepare*` reads and checks it in JavaScript (each entry of a
+  // plain array read once), `marshal` then copies it into WebAssembly memory. Every argument of a call is prepared
+  // before any is marshalled, so nothing the caller's code runs in between can overwrite the scratch areas.
+
+  // A vector argument: { buffer, ptr, length } for an alloc buffer, { data, length } otherwise.
+  function prepareVector(fn, name, x) {
     const own = ownBuffer(fn, name, x);
-    if (own) return { ptr: own, length: x.length, source: x, owned: true };
+    if (own) return { buffer: x, ptr: own, length: x.length };
+    let data;
     if (isFloatArray(x)) {
-      if (x.length === 0 && isDetached(x)) throw new TypeError(`logitlab.${fn}: ${name} is a ${x.constructor.name} over a detached ArrayBuffer`);
+      if (x.length === 0 && isDetached(x))
+        throw new TypeError(`logitlab.${fn}: ${name} is a ${x.constructor.name} over a detached ArrayBuffer`);
+      data = x;
     } else if (Array.isArray(x)) {
-      for (let i = 0; i < x.length; ++i)
-        if (typeof x[i] !== 'number') throw typeError(fn, `${name}[${i}]`, 'a number', x[i]);
+      data = new Float64Array(x.length);
+      for (let i = 0; i < x.length; ++i) {
+        const v = x[i];
+        if (typeof v !== 'number') throw typeError(fn, `${name}[${i}]`, 'a number', v);
+        data[i] = v;
+      }
     } else {
       throw typeError(fn, name, 'a Float32Array, a Float64Array, an array of numbers or a lab.alloc buffer', x);
     }
-    if (x.length === 0) throw rangeError(fn, name, 'is empty: give at least one value');
-    const ptr = reserve(fn, role, x.length * 4);
-    mod.HEAPF32.set(x, ptr >>> 2);
-    return { ptr, length: x.length, source: x, owned: false };
+    if (data.length === 0) throw rangeError(fn, name, 'is empty: give at least one value');
+    if (data.length * 4 > MAX_BYTES) throw rangeError(fn, name, `has ${data.length} values, more than 32-bit WebAssembly memory can hold`);
+    return { data, length: data.length };
   }
 
-  // Where a result of `length` floats goes: the caller's `out` (checked), or a fresh Float32Array.
+  // Class indices as an Int32Array: a number, an array or an Int32Array. Plain values are range-checked here, where
+  // they are still exact (2**32 + 1 must not wrap to 1).
+  function prepareIndices(fn, name, x, classes, ignore, single = false) {
+    if (x instanceof Int32Array) {
+      if (x.length === 0 && isDetached(x)) throw new TypeError(`logitlab.${fn}: ${name} is an Int32Array over a detached ArrayBuffer`);
+      return x;
+    }
+    const list = typeof x === 'number' ? [x] : x;
+    const result = new Int32Array(list.length);
+    for (let i = 0; i < list.length; ++i) {
+      const v = list[i];
+      const what = single ? name : `${name}[${i}]`;
+      if (typeof v !== 'number') throw typeError(fn, what, 'an integer class index', v);
+      if (!Number.isInteger(v)) throw rangeError(fn, what, `must be an integer class index, got ${show(v)}`);
+      if (v !== ignore && (v < 0 || v >= classes))
+        throw rangeError(fn, what, `is ${show(v)}, outside [0, ${classes})${ignore === undefined ? '' : ` (and not ignoreIndex ${ignore})`}`);
+      result[i] = v;
+    }
+    return result;
+  }
+
+  function marshal(fn, prepared, role) {
+    if (prepared.buffer) return { ptr: prepared.ptr, length: prepared.length, source: prepared.buffer, owned: true };
+    const ptr = reserve(fn, role, prepared.length * 4);
+    mod.HEAPF32.set(prepared.data, ptr >>> 2);
+    return { ptr, length: prepared.length, source: prepared.data, owned: false };
+  }
+
+  function marshalIndices(fn, list, role) {
+    const ptr = reserve(fn, role, Math.max(1, list.length) * 4);
+    mod.HEAP32.set(list, ptr >>> 2);
+    return ptr;
+  }
+
+  // Where a result of `length` floats goes: the caller's `out` (checked), or null for a new Float32Array.
   function checkOut(fn, out, length) {
     if (out === undefined) return null;
     if (out instanceof LabBuffer) {
@@ -193,117 +222,121 @@ export function makeLab(mod, { simd, version }) {
     return out;
   }
 
-  // A copy of n floats (or ints) at ptr, in a new typed array. Small results are carved from a pooled ArrayBuffer, as
-  // Node does for small Buffers: allocating a separate ArrayBuffer costs more than a 1,000-class softmax itself.
-  // Large results are copied by the typed-array constructor, which skips the zero-fill that `new` then `set` pays.
+  // Copies of n floats (or ints) at ptr, in new typed arrays of their own. The constructor copies without the
+  // zero-fill that `new` followed by `set` would pay.
   function floats(ptr, n) {
-    const view = mod.HEAPF32.subarray(ptr >>> 2, (ptr >>> 2) + n);
-    if (n * 4 > POOLED_MAX_BYTES) return new Float32Array(view);
-    const result = fresh(Float32Array, n);
-    result.set(view);
-    return result;
+    return new Float32Array(mod.HEAPF32.subarray(ptr >>> 2, (ptr >>> 2) + n));
   }
 
   function ints(ptr, n) {
-    const view = mod.HEAP32.subarray(ptr >>> 2, (ptr >>> 2) + n);
-    if (n * 4 > POOLED_MAX_BYTES) return new Int32Array(view);
-    const result = fresh(Int32Array, n);
-    result.set(view);
-    return result;
+    return new Int32Array(mod.HEAP32.subarray(ptr >>> 2, (ptr >>> 2) + n));
+  }
+
+  // Writes a vector result: into the caller's `out`, or a new Float32Array.
+  function deliver(out, ptr, n) {
+    if (out instanceof LabBuffer) return out;
+    if (out) {
+      out.set(mod.HEAPF32.subarray(ptr >>> 2, (ptr >>> 2) + n));
+      return out;
+    }
+    return floats(ptr, n);
   }
 
   function fail(fn, code, ctx) {
     return coreError(fn, code, mod._errorRow(), mod._errorIndex(), mod._errorValue(), ctx);
   }
 
-  function originalOf(source) {
-    return (i) => (source instanceof LabBuffer ? undefined : source[i]);
+  // What error messages need of the logits; `original` quotes the caller's own values.
+  function context(prepared, rows, extra = {}) {
+    const data = prepared.data;
+    return {
+      rows,
+      classes: classesOf(prepared.length, rows),
+      original: (i) => (data ? data[i] : undefined),
+      ...extra,
+    };
   }
 
   function classesOf(length, rows) {
     return Number.isInteger(length / rows) ? length / rows : 0;
   }
 
-  // Runs a core function whose result has as many floats as the input: into `out`, in place, or into a new array.
-  function elementwise(fn, logits, options, call, extraOptions = []) {
-    const o = checkOptions(fn, options, ['temperature', 'rows', 'out', ...extraOptions]);
+  // A layout error is found before any scratch is sized by `rows`.
+  function checkLayout(fn, prepared, rows, ctx) {
+    if (ctx.classes === 0) throw coreError(fn, 3, 0, 0, prepared.length, ctx);
+  }
+
+  // A core function whose result has as many floats as the input: into `out`, in place, or into a new array.
+  function elementwise(fn, logits, options, call) {
+    const o = checkOptions(fn, options, ['temperature', 'rows', 'out']);
     const temperature = checkTemperature(fn, o.temperature);
     const rows = checkRows(fn, o.rows);
-    const input = vector(fn, 'logits', logits, 'logits');
-    const out = checkOut(fn, o.out, input.length);
+    const prepared = prepareVector(fn, 'logits', logits);
+    const ctx = context(prepared, rows, { temperature });
+    checkLayout(fn, prepared, rows, ctx);
+    const out = checkOut(fn, o.out, prepared.length);
+    const input = marshal(fn, prepared, 'logits');
     // Compute in the caller's alloc buffer when given, else in place in scratch (the core allows aliasing).
     let outPtr = input.ptr;
     if (out instanceof LabBuffer) outPtr = ownBuffer(fn, 'out', out);
     else if (input.owned) outPtr = reserve(fn, 'out', input.length * 4);
-    const ctx = { rows, classes: classesOf(input.length, rows), temperature, original: originalOf(input.source) };
-    const code = call(input, rows, temperature, outPtr, o, ctx);
+    const code = call(input.ptr, input.length, rows, temperature, outPtr);
     if (code !== 0) throw fail(fn, code, ctx);
-    if (out instanceof LabBuffer) return out;
-    const start = outPtr >>> 2;
-    if (out) {
-      out.set(mod.HEAPF32.subarray(start, start + input.length));
-      return out;
-    }
-    return floats(outPtr, input.length);
+    return deliver(out, outPtr, input.length);
   }
 
-  // Runs a core function with one float per row.
+  // A core function with one float per row.
   function perRow(fn, logits, options, call) {
     const o = checkOptions(fn, options, ['temperature', 'rows']);
     const temperature = checkTemperature(fn, o.temperature);
     const rows = checkRows(fn, o.rows);
-    const input = vector(fn, 'logits', logits, 'logits');
+    const prepared = prepareVector(fn, 'logits', logits);
+    const ctx = context(prepared, rows, { temperature });
+    checkLayout(fn, prepared, rows, ctx);
+    const input = marshal(fn, prepared, 'logits');
     const outPtr = reserve(fn, 'out', rows * 4);
-    const ctx = { rows, classes: classesOf(input.length, rows), temperature, original: originalOf(input.source) };
     const code = call(input.ptr, input.length, rows, temperature, outPtr);
     if (code !== 0) throw fail(fn, code, ctx);
-    const start = outPtr >>> 2;
-    return rows === 1 ? mod.HEAPF32[start] : floats(outPtr, rows);
+    return rows === 1 ? mod.HEAPF32[outPtr >>> 2] : floats(outPtr, rows);
   }
 
-  // Targets into WebAssembly memory: { ptr, soft, length }.
-  function targets(fn, target, rows, ctx) {
+  // Targets: { indices } (Int32Array) or { soft } (a prepared vector of probabilities).
+  function prepareTargets(fn, target, rows, ctx) {
     if (typeof target === 'number') {
-      if (!Number.isInteger(target)) throw rangeError(fn, 'target', `must be an integer class index, got ${show(target)}`);
-      if (rows !== 1) throw rangeError(fn, 'target', `must hold one class index per row: expected ${rows}, got a single number`);
-      return indexTargets(fn, [target], ctx);
+      if (rows !== 1 && Number.isInteger(target))
+        throw rangeError(fn, 'target', `must hold one class index per row: expected ${rows}, got a single number`);
+      return { indices: prepareIndices(fn, 'target', target, ctx.classes, ctx.ignoreIndex, true) };
     }
     if (target instanceof Int32Array || Array.isArray(target)) {
       ctx.targetIsArray = true;
-      if (target instanceof Int32Array && target.length === 0 && isDetached(target))
-        throw new TypeError(`logitlab.${fn}: target is an Int32Array over a detached ArrayBuffer`);
-      if (Array.isArray(target)) {
-        for (let i = 0; i < target.length; ++i) {
-          const v = target[i];
-          if (typeof v !== 'number') throw typeError(fn, `target[${i}]`, 'an integer class index', v);
-          if (!Number.isInteger(v)) throw rangeError(fn, `target[${i}]`, `must be an integer class index, got ${show(v)}`);
-          if (v !== ctx.ignoreIndex && (v < 0 || v >= ctx.classes))
-            throw rangeError(fn, `target[${i}]`, `is ${v}, outside [0, ${ctx.classes}) (and not ignoreIndex ${ctx.ignoreIndex})`);
-        }
-      }
-      return indexTargets(fn, target, ctx);
+      const indices = prepareIndices(fn, 'target', target, ctx.classes, ctx.ignoreIndex);
+      if (indices.length !== rows) throw coreError(fn, 8, 0, 0, indices.length, ctx);  // before anything is copied
+      return { indices };
     }
     if (isFloatArray(target) || target instanceof LabBuffer) {
-      const v = vector(fn, 'target', target, 'target');
-      return { ptr: v.ptr, soft: 1, length: v.length };
+      const soft = prepareVector(fn, 'target', target);
+      if (soft.length !== rows * ctx.classes) throw coreError(fn, 10, 0, 0, soft.length, ctx);
+      return { soft };
     }
     throw typeError(fn, 'target', 'a class index, an Int32Array or array of class indices, or a Float32Array/Float64Array of probabilities', target);
   }
 
-  function indexTargets(fn, list, ctx) {
-    const ptr = reserve(fn, 'target', Math.max(1, list.length) * 4);
-    mod.HEAP32.set(list, ptr >>> 2);
-    ctx.targetList = list;
-    return { ptr, soft: 0, length: list.length };
+  function marshalTargets(fn, t) {
+    if (t.soft) {
+      const v = marshal(fn, t.soft, 'target');
+      return { ptr: v.ptr, soft: 1, length: v.length };
+    }
+    return { ptr: marshalIndices(fn, t.indices, 'target'), soft: 0, length: t.indices.length };
   }
 
-  function weights(fn, weight) {
-    if (weight === undefined) return { ptr: 0, length: 0 };
-    if (!(isFloatArray(weight) || Array.isArray(weight)))
-      throw typeError(fn, 'weight', 'a Float32Array, a Float64Array or an array of numbers', weight);
-    if (weight.length === 0) throw rangeError(fn, 'weight', 'must have one entry per class, got 0');
-    const v = vector(fn, 'weight', weight, 'weight');
-    return { ptr: v.ptr, length: v.length };
+  function prepareWeights(fn, weight, classes) {
+    if (weight === undefined) return null;
+    if (!(isFloatArray(weight) || Array.isArray(weight) || weight instanceof LabBuffer))
+      throw typeError(fn, 'weight', 'a Float32Array, a Float64Array, an array of numbers or a lab.alloc buffer', weight);
+    if (weight.length === 0 && !isDetached(weight)) throw rangeError(fn, 'weight', 'must have one entry per class, got 0');
+    const prepared = prepareVector(fn, 'weight', weight);
+    if (prepared.length !== classes) throw coreError(fn, 14, 0, 0, prepared.length, { classes });
+    return prepared;
   }
 
   const CE_OPTIONS = ['temperature', 'rows', 'reduction', 'labelSmoothing', 'ignoreIndex', 'weight'];
@@ -314,16 +347,21 @@ export function makeLab(mod, { simd, version }) {
     const rows = checkRows(fn, o.rows);
     const reduction = o.reduction === undefined ? 'mean' : o.reduction;
     if (typeof reduction !== 'string') throw typeError(fn, 'reduction', "'mean', 'sum' or 'none'", reduction);
-    if (!(reduction in REDUCTIONS) || !Object.hasOwn(REDUCTIONS, reduction))
+    if (!Object.hasOwn(REDUCTIONS, reduction))
       throw rangeError(fn, 'reduction', `must be 'mean', 'sum' or 'none', got ${show(reduction)}`);
     const eps = checkUnit(fn, 'labelSmoothing', o.labelSmoothing, 0);
     const ignoreIndex = checkInteger(fn, 'ignoreIndex', o.ignoreIndex, -100, -(2 ** 31), 2 ** 31 - 1, 'a 32-bit integer');
-    const input = vector(fn, 'logits', logits, 'logits');
-    const ctx = { rows, classes: classesOf(input.length, rows), temperature, ignoreIndex, original: originalOf(input.source) };
-    if (ctx.classes === 0) throw coreError(fn, 3, 0, 0, input.length, ctx);
-    const w = weights(fn, o.weight);
-    const t = targets(fn, target, rows, ctx);
-    return { o, temperature, rows, reduction, eps, ignoreIndex, input, ctx, w, t };
+    const prepared = prepareVector(fn, 'logits', logits);
+    const ctx = context(prepared, rows, { temperature, ignoreIndex });
+    checkLayout(fn, prepared, rows, ctx);
+    const weight = prepareWeights(fn, o.weight, ctx.classes);
+    const targets = prepareTargets(fn, target, rows, ctx);
+    const out = extra.includes('out') ? checkOut(fn, o.out, prepared.length) : null;
+    // Everything read and checked: now into WebAssembly memory.
+    const input = marshal(fn, prepared, 'logits');
+    const w = weight ? marshal(fn, weight, 'weight') : { ptr: 0, length: 0 };
+    const t = marshalTargets(fn, targets);
+    return { temperature, rows, reduction, eps, ignoreIndex, input, ctx, w, t, out };
   }
 
   function crossEntropy(logits, target, options) {
@@ -334,47 +372,36 @@ export function makeLab(mod, { simd, version }) {
     const code = mod._crossEntropy(a.input.ptr, a.input.length, a.rows, a.temperature, a.t.ptr, a.t.soft, a.t.length,
       REDUCTIONS[a.reduction], a.eps, a.ignoreIndex, a.w.ptr, a.w.length, outPtr, count);
     if (code !== 0) throw fail(fn, code, a.ctx);
-    const start = outPtr >>> 2;
-    return a.reduction === 'none' ? floats(outPtr, count) : mod.HEAPF32[start];
+    return a.reduction === 'none' ? floats(outPtr, count) : mod.HEAPF32[outPtr >>> 2];
   }
 
   function crossEntropyGrad(logits, target, options) {
     const fn = 'crossEntropyGrad';
     const a = crossEntropyArgs(fn, logits, target, options, ['out']);
-    const out = checkOut(fn, a.o.out, a.input.length);
     let outPtr = a.input.ptr;
-    if (out instanceof LabBuffer) outPtr = ownBuffer(fn, 'out', out);
+    if (a.out instanceof LabBuffer) outPtr = ownBuffer(fn, 'out', a.out);
     else if (a.input.owned) outPtr = reserve(fn, 'out', a.input.length * 4);
     const code = mod._crossEntropyGrad(a.input.ptr, a.input.length, a.rows, a.temperature, a.t.ptr, a.t.soft,
       a.t.length, REDUCTIONS[a.reduction], a.eps, a.ignoreIndex, a.w.ptr, a.w.length, outPtr);
     if (code !== 0) throw fail(fn, code, a.ctx);
-    if (out instanceof LabBuffer) return out;
-    const start = outPtr >>> 2;
-    if (out) {
-      out.set(mod.HEAPF32.subarray(start, start + a.input.length));
-      return out;
-    }
-    return floats(outPtr, a.input.length);
+    return deliver(a.out, outPtr, a.input.length);
   }
 
   function topK(logits, k) {
     const fn = 'topK';
-    const input = vector(fn, 'logits', logits, 'logits');
+    const prepared = prepareVector(fn, 'logits', logits);
     checkNumber(fn, 'k', k);
-    if (!Number.isInteger(k) || k < 0 || k > input.length)
-      throw rangeError(fn, 'k', `must be an integer in [0, ${input.length}], got ${show(k)}`);
+    if (!Number.isInteger(k) || k < 0 || k > prepared.length)
+      throw rangeError(fn, 'k', `must be an integer in [0, ${prepared.length}], got ${show(k)}`);
+    const input = marshal(fn, prepared, 'logits');
     const indicesPtr = reserve(fn, 'out', Math.max(1, k) * 4);
     const valuesPtr = reserve(fn, 'aux', Math.max(1, k) * 4);
-    const ctx = { rows: 1, classes: input.length, original: originalOf(input.source) };
     const code = mod._topK(input.ptr, input.length, k, indicesPtr, valuesPtr);
-    if (code !== 0) throw fail(fn, code, ctx);
-    return {
-      indices: ints(indicesPtr, k),
-      values: floats(valuesPtr, k),
-    };
+    if (code !== 0) throw fail(fn, code, context(prepared, 1));
+    return { indices: ints(indicesPtr, k), values: floats(valuesPtr, k) };
   }
 
-  // The sampling filters, checked in JS for messages that quote the caller's values; returns what the core takes.
+  // The sampling filters, checked in JS for messages that quote the caller's values.
   function samplingArgs(fn, o, classes, temperature) {
     const topKValue = checkInteger(fn, 'topK', o.topK, 0, 0, classes, `an integer in [0, ${classes}] (0 = off)`);
     const topP = checkUnit(fn, 'topP', o.topP, 1, { openLow: true });
@@ -388,17 +415,17 @@ export function makeLab(mod, { simd, version }) {
     const history = o.history === undefined ? [] : o.history;
     if (!(Array.isArray(history) || history instanceof Int32Array))
       throw typeError(fn, 'history', 'an array or Int32Array of token indices', history);
-    for (let i = 0; i < history.length; ++i) {
-      const v = history[i];
-      if (typeof v !== 'number') throw typeError(fn, `history[${i}]`, 'a token index', v);
-      if (!Number.isInteger(v) || v < 0 || v >= classes)
-        throw rangeError(fn, `history[${i}]`, `is ${show(v)}, not a token index in [0, ${classes})`);
+    let tokens = prepareIndices(fn, 'history', history, classes);
+    if (tokens === history) {
+      // An Int32Array is range-checked here too, for a message that names the position.
+      for (let i = 0; i < tokens.length; ++i)
+        if (tokens[i] < 0 || tokens[i] >= classes)
+          throw rangeError(fn, `history[${i}]`, `is ${tokens[i]}, outside [0, ${classes})`);
+      tokens = Int32Array.from(tokens);
     }
     const temperatureLast = o.temperatureLast === undefined ? false : o.temperatureLast;
     if (typeof temperatureLast !== 'boolean') throw typeError(fn, 'temperatureLast', 'a boolean', temperatureLast);
-    const historyPtr = reserve(fn, 'history', Math.max(1, history.length) * 4);
-    mod.HEAP32.set(history, historyPtr >>> 2);
-    return { topK: topKValue, topP, minP, penalty, historyPtr, historyLength: history.length, temperatureLast, temperature };
+    return { topK: topKValue, topP, minP, penalty, tokens, temperatureLast, temperature };
   }
 
   function freshSeed() {
@@ -416,13 +443,14 @@ export function makeLab(mod, { simd, version }) {
     let seed;
     if (o.seed === undefined) seed = freshSeed();
     else seed = checkInteger(fn, 'seed', o.seed, 0, 0, 2 ** 32 - 1, 'an unsigned 32-bit integer');
-    const input = vector(fn, 'logits', logits, 'logits');
-    const s = samplingArgs(fn, o, input.length, temperature);
+    const prepared = prepareVector(fn, 'logits', logits);
+    const s = samplingArgs(fn, o, prepared.length, temperature);
+    const input = marshal(fn, prepared, 'logits');
+    const historyPtr = marshalIndices(fn, s.tokens, 'history');
     const outPtr = reserve(fn, 'out', 4);
-    const ctx = { rows: 1, classes: input.length, temperature, original: originalOf(input.source) };
-    const code = mod._sample(input.ptr, input.length, temperature, s.topK, s.topP, s.minP, s.penalty, s.historyPtr,
-      s.historyLength, s.temperatureLast, seed, outPtr);
-    if (code !== 0) throw fail(fn, code, ctx);
+    const code = mod._sample(input.ptr, input.length, temperature, s.topK, s.topP, s.minP, s.penalty, historyPtr,
+      s.tokens.length, s.temperatureLast, seed, outPtr);
+    if (code !== 0) throw fail(fn, code, context(prepared, 1, { temperature }));
     return mod.HEAP32[outPtr >>> 2];
   }
 
@@ -430,10 +458,12 @@ export function makeLab(mod, { simd, version }) {
     const fn = 'fitTemperature';
     const o = checkOptions(fn, options, ['rows']);
     const rows = checkRows(fn, o.rows);
-    const input = vector(fn, 'logits', logits, 'logits');
-    const ctx = { rows, classes: classesOf(input.length, rows), ignoreIndex: -100, original: originalOf(input.source) };
-    if (ctx.classes === 0) throw coreError(fn, 3, 0, 0, input.length, ctx);
-    const t = targets(fn, target, rows, ctx);
+    const prepared = prepareVector(fn, 'logits', logits);
+    const ctx = context(prepared, rows, { ignoreIndex: -100 });
+    checkLayout(fn, prepared, rows, ctx);
+    const targets = prepareTargets(fn, target, rows, ctx);
+    const input = marshal(fn, prepared, 'logits');
+    const t = marshalTargets(fn, targets);
     const outPtr = reserve(fn, 'out', 4);
     const code = mod._fitTemperature(input.ptr, input.length, rows, t.ptr, t.soft, t.length, outPtr);
     if (code !== 0) throw fail(fn, code, ctx);
@@ -442,13 +472,14 @@ export function makeLab(mod, { simd, version }) {
 
   const TRACE_OPTIONS = ['temperature', 'target', 'labelSmoothing', 'topK', 'topP', 'minP', 'repetitionPenalty',
     'history', 'temperatureLast', 'seed'];
+  const SAMPLING_KEYS = ['topK', 'topP', 'minP', 'repetitionPenalty', 'history', 'temperatureLast'];
 
   function trace(logits, options) {
     const fn = 'trace';
     const o = checkOptions(fn, options, TRACE_OPTIONS);
     const temperature = checkTemperature(fn, o.temperature);
-    const input = vector(fn, 'logits', logits, 'logits');
-    const C = input.length;
+    const prepared = prepareVector(fn, 'logits', logits);
+    const C = prepared.length;
     let target = -1;
     if (o.target !== undefined) {
       checkNumber(fn, 'target', o.target);
@@ -457,20 +488,21 @@ export function makeLab(mod, { simd, version }) {
       target = o.target;
     }
     const eps = checkUnit(fn, 'labelSmoothing', o.labelSmoothing, 0);
-    const withSampling = ['topK', 'topP', 'minP', 'repetitionPenalty', 'history', 'temperatureLast']
-      .some((key) => o[key] !== undefined);
+    const withSampling = SAMPLING_KEYS.some((key) => o[key] !== undefined);
     const s = samplingArgs(fn, o, C, temperature);
+    const logitsCopy = prepared.buffer ? Float32Array.from(prepared.buffer.array) : Float32Array.from(prepared.data);
+    const input = marshal(fn, prepared, 'logits');
+    const historyPtr = marshalIndices(fn, s.tokens, 'history');
     const outPtr = reserve(fn, 'out', 8 * C * 4);
     const keptPtr = reserve(fn, 'aux', Math.max(C, 20));
     const scalarsPtr = reserve(fn, 'scalars', 8 * 4);
-    const ctx = { rows: 1, classes: C, temperature, original: originalOf(input.source) };
     const code = mod._trace(input.ptr, C, temperature, target, eps, withSampling, s.topK, s.topP, s.minP, s.penalty,
-      s.historyPtr, s.historyLength, s.temperatureLast, outPtr, keptPtr, scalarsPtr);
-    if (code !== 0) throw fail(fn, code, ctx);
+      historyPtr, s.tokens.length, s.temperatureLast, outPtr, keptPtr, scalarsPtr);
+    if (code !== 0) throw fail(fn, code, context(prepared, 1, { temperature }));
     const at = (k) => floats(outPtr + k * C * 4, C);
     const scalars = floats(scalarsPtr, 5);
     const result = {
-      logits: Float32Array.from(input.source instanceof LabBuffer ? input.source.array : input.source),
+      logits: logitsCopy,
       temperature,
       scaled: at(0),
       max: scalars[0],
@@ -504,10 +536,8 @@ export function makeLab(mod, { simd, version }) {
       return mod.HEAPU8.buffer.byteLength;
     },
     alloc,
-    softmax: (logits, options) => elementwise('softmax', logits, options,
-      (input, rows, t, outPtr) => mod._softmax(input.ptr, input.length, rows, t, outPtr)),
-    logSoftmax: (logits, options) => elementwise('logSoftmax', logits, options,
-      (input, rows, t, outPtr) => mod._logSoftmax(input.ptr, input.length, rows, t, outPtr)),
+    softmax: (logits, options) => elementwise('softmax', logits, options, mod._softmax),
+    logSoftmax: (logits, options) => elementwise('logSoftmax', logits, options, mod._logSoftmax),
     logSumExp: (logits, options) => perRow('logSumExp', logits, options, mod._logSumExp),
     entropy: (logits, options) => perRow('entropy', logits, options, mod._entropy),
     crossEntropy,

@@ -4,9 +4,7 @@
 // silently and nothing in the caller's arrays is changed (except `out`).
 
 /**
- * A new Float32Array the library allocated, over a plain (non-shared) ArrayBuffer. Results of up to 1,024 values are
- * views into a pooled ArrayBuffer shared with other small results (as Node does for small Buffers): use the array, not
- * `result.buffer`, and copy with `.slice()` before transferring `result.buffer` to a worker.
+ * A new Float32Array the library allocated, over a plain (non-shared) ArrayBuffer of its own (safe to transfer).
  * Written this way so that TypeScript 5.7+ sees `Float32Array<ArrayBuffer>` (accepted by `new Blob([...])`,
  * `crypto.subtle`, WebGL, …) while older TypeScript sees `Float32Array`.
  */
