@@ -300,7 +300,8 @@ function describeCase(fn, build, i, extra) {
   return `${fn} [${build}] case ${i} (LOGITLAB_DIFF_SEED=${SEED}): ${extra}`;
 }
 
-function checkRows(values, count, fn, where, check) {
+// Runs check(i, values[i]) for i < count; a returned message fails the test with `where` in front.
+function checkRows(values, count, where, check) {
   for (let i = 0; i < count; ++i) {
     const message = check(i, values[i]);
     if (message) assert.fail(`${where}: ${message}`);
@@ -331,7 +332,7 @@ const FUNCTIONS = {
     for (let row = 0; row < rows; ++row) {
       let sum = 0;
       for (let c = 0; c < C; ++c) tol[row * C + c] = 1e-6 + 2e-5 * refs[row].p[c];
-      checkRows(got.subarray(row * C), C, 'softmax', where, (c, p) => {
+      checkRows(got.subarray(row * C), C, where, (c, p) => {
         sum += p;
         if (!(p >= 0 && p <= 1)) return `row ${row} class ${c}: p = ${p} outside [0, 1]`;
         if (z[row * C + c] === -Infinity && p !== 0) return `row ${row} class ${c} is masked but p = ${p}`;
@@ -357,7 +358,7 @@ const FUNCTIONS = {
     const tol = new Float64Array(z.length);
     for (let row = 0; row < rows; ++row) {
       for (let c = 0; c < C; ++c) tol[row * C + c] = 2e-5 * Math.max(1, Math.abs(refs[row].logp[c]));
-      checkRows(got.subarray(row * C), C, 'logSoftmax', where, (c, v) => {
+      checkRows(got.subarray(row * C), C, where, (c, v) => {
         if (!(v <= 0)) return `row ${row} class ${c}: ${v} > 0`;
         if (!logClose(v, refs[row].logp[c])) return `row ${row} class ${c}: ${v}, reference ${refs[row].logp[c]}`;
         return null;
@@ -378,7 +379,7 @@ const FUNCTIONS = {
     assert.equal(typeof result === 'number', rows === 1, 'logSumExp returns a number exactly when rows == 1');
     const where = describeCase('logSumExp', build, i, `C=${C} rows=${rows} ${kind} T=${temperature}`);
     const refs = rowsRef(z, C, rows, temperatureOf(temperature));
-    checkRows(got, rows, 'logSumExp', where, (row, v) =>
+    checkRows(got, rows, where, (row, v) =>
       logClose(v, refs[row].lse) ? null : `row ${row}: ${v}, reference ${refs[row].lse}`);
     for (const b of buffers) b.free();
     return { values: got, tol: refs.map((ref) => 2e-5 * Math.max(1, Math.abs(ref.lse))) };
@@ -394,7 +395,7 @@ const FUNCTIONS = {
     const got = typeof result === 'number' ? Float32Array.of(result) : result;
     const where = describeCase('entropy', build, i, `C=${C} rows=${rows} ${kind} T=${temperature}`);
     const refs = rowsRef(z, C, rows, temperatureOf(temperature));
-    checkRows(got, rows, 'entropy', where, (row, v) => {
+    checkRows(got, rows, where, (row, v) => {
       if (!(v >= 0 && v <= Math.log(C) * (1 + 2e-5) + 2e-5)) return `row ${row}: ${v} outside [0, log C]`;
       return logClose(v, refs[row].entropy) ? null : `row ${row}: ${v}, reference ${refs[row].entropy}`;
     });
@@ -409,7 +410,7 @@ const FUNCTIONS = {
     const where = describeCase('crossEntropy', build, i, c.label);
     if (c.options.reduction === 'none') {
       assert.ok(result instanceof Float32Array && result.length === c.rows, `${where}: 'none' gives one loss per row`);
-      checkRows(result, c.rows, 'crossEntropy', where, (row, v) => {
+      checkRows(result, c.rows, where, (row, v) => {
         if (!(v >= 0)) return `row ${row}: loss ${v} < 0 or NaN`;
         if (ref.ignored[row] && v !== 0) return `row ${row} is ignored but has loss ${v}`;
         return logClose(v, ref.rowLoss[row]) ? null : `row ${row}: loss ${v}, reference ${ref.rowLoss[row]}`;
@@ -439,7 +440,7 @@ const FUNCTIONS = {
     for (let row = 0; row < c.rows; ++row) {
       let sum = 0, magnitude = 0;
       const scale = ref.scale[row];
-      checkRows(got.subarray(row * c.C), c.C, 'crossEntropyGrad', where, (k, g) => {
+      checkRows(got.subarray(row * c.C), c.C, where, (k, g) => {
         const want = ref.grad[row * c.C + k];
         const own = ref.own(row, k);
         const tol = (1e-6 + 2e-5 * ref.refs[row].p[k]) * scale + 1e-6 * Math.abs(own) + 1e-30;
@@ -477,7 +478,7 @@ const FUNCTIONS = {
     // each value is its logit, and nothing left out comes before the last one taken.
     const before = (a, b) => z[a] > z[b] || (z[a] === z[b] && a < b);
     const taken = new Uint8Array(C);
-    checkRows(indices, k, 'topK', where, (rank, index) => {
+    checkRows(indices, k, where, (rank, index) => {
       if (!(index >= 0 && index < C) || taken[index]) return `rank ${rank}: class ${index} out of range or repeated`;
       taken[index] = 1;
       if (!Object.is(values[rank], z[index])) return `rank ${rank}: value ${values[rank]}, logit ${z[index]}`;
