@@ -95,7 +95,8 @@ double weighted_shifted_sum(const float* in, const Plan& plan, const CrossEntrop
   return total * plan.inv_t;
 }
 
-// One row's loss given lse = log sum exp(x).
+// One row's loss given lse = log sum exp(x); the target's x in double, so a loss beyond float range before the
+// mean stays finite when the mean is not.
 double row_loss(const float* in, std::size_t r, double lse, float max, const Targets& targets,
                 const CrossEntropyOptions& o, const Plan& plan) {
   const std::size_t C = plan.l.classes;
@@ -105,7 +106,7 @@ double row_loss(const float* in, std::size_t r, double lse, float max, const Tar
     for (std::size_t c = 0; c < C; ++c) {
       const double coef = weight_of(o, c) * ((1 - eps) * targets.probabilities[r * C + c] + eps / C);
       if (coef == 0) continue;
-      loss += coef * (lse - static_cast<double>((in[c] - max) * plan.inv_t));
+      loss += coef * (lse - (static_cast<double>(in[c]) - max) * plan.inv_t);
     }
     return loss;
   }
@@ -113,7 +114,7 @@ double row_loss(const float* in, std::size_t r, double lse, float max, const Tar
   double loss = 0;
   // A zero coefficient removes the term, even where the target class is masked (0 * inf counts as 0).
   const double target_coef = (1 - eps) * weight_of(o, y);
-  if (target_coef > 0) loss += target_coef * (lse - static_cast<double>((in[y] - max) * plan.inv_t));
+  if (target_coef > 0) loss += target_coef * (lse - (static_cast<double>(in[y]) - max) * plan.inv_t);
   if (eps > 0) loss += eps / C * (plan.weight_sum * lse - weighted_shifted_sum(in, plan, o, max));
   return loss;
 }

@@ -1,6 +1,6 @@
 // Temperature scaling (Guo et al., 2017): the T minimising mean NLL of softmax(z / T). In b = 1 / T the mean loss
-//   L(b) = mean_r [ log sum_c exp(b z_rc) - b sum_c t_rc z_rc ]
-// is convex, with L'(b) = mean_r (E_p[z] - E_t[z]) and L''(b) = mean_r Var_p[z] >= 0, so a safeguarded Newton
+//   L(b) = mean_r [ (sum_c t_rc) log sum_c exp(b z_rc) - b sum_c t_rc z_rc ]
+// is convex, with L'(b) = mean_r (m_t E_p[z] - sum t z) and L''(b) = mean_r m_t Var_p[z] >= 0, so a safeguarded Newton
 // iteration on L'(b) = 0 inside a shrinking bracket converges in a handful of passes.
 #include <cmath>
 #include <vector>
@@ -47,7 +47,7 @@ Slope slope(std::span<const float> z, const Targets& t, const detail::Layout& l,
     ++n;
     const double m = maxes[r].max;
     // Moments of the centred logits d = z - m under p, so Var_p is free of cancellation at large logits.
-    double s0 = 0, s1 = 0, s2 = 0, target_mean = 0;
+    double s0 = 0, s1 = 0, s2 = 0, target_mean = 0, target_mass = 1;  // soft targets may sum to 1 +- 1e-3
     for (std::size_t c = 0; c < C; ++c) {
       const double zc = z[r * C + c];
       if (zc == -INFINITY) continue;
@@ -58,10 +58,15 @@ Slope slope(std::span<const float> z, const Targets& t, const detail::Layout& l,
       s2 += e * dc * dc;
       if (t.soft()) target_mean += t.probabilities[r * C + c] * dc;
     }
+    if (t.soft()) {
+      target_mass = 0;
+      for (std::size_t c = 0; c < C; ++c) target_mass += t.probabilities[r * C + c];
+    }
     if (!t.soft()) target_mean = z[r * C + t.indices[r]] - m;
     const double mean = s1 / s0;
-    total.first += mean - target_mean;
-    total.second += std::max(0.0, s2 / s0 - mean * mean);
+    // d/db [ m_t lse(b z) - b sum_c t_c z_c ] with m_t = sum_c t_c, and its derivative.
+    total.first += target_mass * mean - target_mean;
+    total.second += target_mass * std::max(0.0, s2 / s0 - mean * mean);
   }
   if (n > 0) {
     total.first /= n;

@@ -5,7 +5,8 @@
 // Accepted logits: finite values and -Infinity (a masked class, probability exactly 0); NaN, +Infinity and an entirely
 // -Infinity row are errors. Temperature must be finite and > 0.
 // Accuracy (float32 in, float32 out, sums in double): probabilities within 1e-6 + 2e-5 |p| of float64, log-values and
-// losses within 2e-5 max(1, |L|). SIMD and scalar builds agree within that; seeded sampling is bit-identical everywhere.
+// losses within 2e-5 max(1, |L|), for rows whose finite logits span less than FLT_MAX (wider, z - max overflows and the
+// far tail rounds to 0 / -inf). SIMD and scalar builds agree within that; seeded sampling is bit-identical everywhere.
 #pragma once
 
 #include <cstddef>

@@ -147,6 +147,20 @@ inline Logits logits_from(Reader& r, bool single_row = false, bool with_temperat
   return l;
 }
 
+// The accuracy contract covers logits whose finite values span less than float's range (max - min < FLT_MAX; beyond,
+// z - max itself overflows and the far tail rounds to 0 / -inf). Halving keeps +-1e38 and FLT_MAX-sized values while
+// bringing the span of the whole batch (and so of every row) inside it.
+inline void within_spread_contract(std::vector<float>& values) {
+  for (;;) {
+    float lo = INFINITY, hi = -INFINITY;
+    for (float v : values)
+      if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    if (!(hi - lo > 0.9f * std::numeric_limits<float>::max())) return;
+    for (float& v : values)
+      if (std::isfinite(v)) v *= 0.5f;
+  }
+}
+
 // The bytes left at the end: (position u16, value selector u8) pairs; selector < 128 picks a special value, otherwise
 // the next 4 bytes are the float's bits.
 inline void overrides_from(Reader& r, std::vector<float>& values) {
@@ -155,6 +169,7 @@ inline void overrides_from(Reader& r, std::vector<float>& values) {
     const uint8_t sel = r.u8();
     values[at] = sel < 128 ? special(sel) : r.bits();
   }
+  within_spread_contract(values);
 }
 
 // A value in [0, 1] most of the time, sometimes just outside, NaN or infinite: for label smoothing, top-p, min-p.
