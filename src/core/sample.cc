@@ -77,6 +77,16 @@ std::size_t nucleus_size(std::vector<int32_t>& order, const double* weight, cons
   return hi;
 }
 
+// After filters that only removed classes (s unchanged, the most likely class kept, so the same max): the weights
+// stand; the removed ones drop out of the total, summed in the same order as weigh.
+void retotal(Distribution& d) {
+  d.total = 0;
+  for (std::size_t c = 0; c < d.kept.size(); ++c) {
+    if (!d.kept[c]) d.weight[c] = 0;
+    d.total += d.weight[c];
+  }
+}
+
 Status build(std::span<const float> logits, const SampleOptions& o, Distribution& d) {
   detail::Layout l;
   if (Status s = check(logits, o, l); !s) return s;
@@ -108,11 +118,13 @@ Status build(std::span<const float> logits, const SampleOptions& o, Distribution
   }
   for (int32_t c : order) d.kept[c] = 1;
 
+  bool weighed = false;  // d.weight holds exp(s - max) of the kept classes
   if (o.top_p < 1.0f) {
     // Nucleus: the shortest prefix of the sorted kept set whose probability reaches p. A weighted quickselect finds
     // about how long it is in O(C); only that prefix is then sorted, and the prefix is walked in sorted order so the
     // decision does not depend on the standard library's partition order.
     weigh(d, s);
+    weighed = true;
     const double goal = static_cast<double>(o.top_p) * d.total;
     std::size_t keep = order.size();
     std::size_t sorted = std::min(order.size(), nucleus_size(order, d.weight.data(), by_value, goal) + 16);
@@ -132,14 +144,20 @@ Status build(std::span<const float> logits, const SampleOptions& o, Distribution
 
   if (o.min_p > 0.0f) {
     // Relative to the most likely token, so renormalisation does not matter: keep p_c >= min_p * p_max.
-    weigh(d, s);
+    if (!weighed) weigh(d, s);
+    weighed = true;
     for (std::size_t c = 0; c < C; ++c)
       if (d.kept[c] && d.weight[c] < static_cast<double>(o.min_p)) d.kept[c] = 0;
   }
 
-  if (o.temperature_last)
+  if (o.temperature_last) {
     for (double& v : s) v /= o.temperature;
-  weigh(d, s);
+    weigh(d, s);
+  } else if (weighed) {
+    retotal(d);
+  } else {
+    weigh(d, s);
+  }
   return {};
 }
 
