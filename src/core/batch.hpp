@@ -36,9 +36,11 @@ inline Status check_out(std::span<float> out, std::size_t expected) {
 
 inline const kernels::Kernels& k() { return kernels::active(); }
 
-// True when no x = (z - max) / T of the row can fall below the exp cut-off (no -inf, no underflow): then the cheaper
-// unmasked kernels give the same result. The row's min gives the smallest x, computed exactly as the kernels do.
-inline bool unmasked(const Row& r, float inv_t) { return (r.min - r.max) * inv_t >= kernels::kExpCutoff; }
+// True when no u = (z - max) log2(e) / T of the row can fall below the exp cut-off (no -inf, no underflow): then the
+// cheaper unmasked kernels give the same result. The row's min gives the smallest u, computed exactly as the kernels do.
+inline bool unmasked(const Row& r, float inv_t) {
+  return kernels::exp2_arg(r.min, r.max, kernels::exp2_factor(inv_t)) >= kernels::kExp2Cutoff;
+}
 
 inline double exp_sum(const float* in, std::size_t n, const Row& r, float inv_t) {
   return unmasked(r, inv_t) ? k().exp_sum_unmasked(in, n, r.max, inv_t) : k().exp_sum(in, n, r.max, inv_t);

@@ -42,7 +42,7 @@ struct ExpMoments {
 LOGITLAB_KERNELS(simd)
 LOGITLAB_KERNELS(scalar)
 #undef LOGITLAB_KERNELS
-// *_unmasked: the same without the underflow cut-off, valid only when every x >= kExpCutoff (no -inf, no value
+// *_unmasked: the same without the underflow cut-off, valid only when every x log2(e) >= kExp2Cutoff (no -inf, no value
 // whose exp underflows): the common case of real logits, and two vector operations cheaper per element.
 // exp_scale: out = exp(x) * factor.      scale: out = in * factor.     shift_scale: out = x - minus.
 // axpy: out += a * w.

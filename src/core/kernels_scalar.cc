@@ -43,47 +43,56 @@ static double block_sum(std::size_t n, Term term) {
   return total;
 }
 
+// u = (z - max) * k with k = log2(e) / T, and exp(x) = 2^u (exp_scalar.hpp). Max subtraction makes every u <= 0, so
+// exp never overflows; the largest term is exactly 1.
 double exp_sum_scalar(const float* in, std::size_t n, float max, float inv_t) {
-  // Max subtraction makes every x <= 0, so exp never overflows; the largest term is exactly 1.
-  return block_sum(n, [&](std::size_t i) { return exp_nonpositive((in[i] - max) * inv_t); });
+  const float k = exp2_factor(inv_t);
+  return block_sum(n, [&](std::size_t i) { return exp2_nonpositive(exp2_arg(in[i], max, k)); });
 }
 
 double exp_store_sum_scalar(const float* in, float* out, std::size_t n, float max, float inv_t) {
-  return block_sum(n, [&](std::size_t i) { return out[i] = exp_nonpositive((in[i] - max) * inv_t); });
+  const float k = exp2_factor(inv_t);
+  return block_sum(n, [&](std::size_t i) { return out[i] = exp2_nonpositive(exp2_arg(in[i], max, k)); });
 }
 
 double exp_sum_unmasked_scalar(const float* in, std::size_t n, float max, float inv_t) {
-  return block_sum(n, [&](std::size_t i) { return exp_unmasked((in[i] - max) * inv_t); });
+  const float k = exp2_factor(inv_t);
+  return block_sum(n, [&](std::size_t i) { return exp2_unmasked(exp2_arg(in[i], max, k)); });
 }
 
 double exp_store_sum_unmasked_scalar(const float* in, float* out, std::size_t n, float max, float inv_t) {
-  return block_sum(n, [&](std::size_t i) { return out[i] = exp_unmasked((in[i] - max) * inv_t); });
+  const float k = exp2_factor(inv_t);
+  return block_sum(n, [&](std::size_t i) { return out[i] = exp2_unmasked(exp2_arg(in[i], max, k)); });
 }
 
 void exp_scale_unmasked_scalar(const float* in, float* out, std::size_t n, float max, float inv_t, float factor) {
-  for (std::size_t i = 0; i < n; ++i) out[i] = exp_unmasked((in[i] - max) * inv_t) * factor;
+  const float k = exp2_factor(inv_t);
+  for (std::size_t i = 0; i < n; ++i) out[i] = exp2_unmasked(exp2_arg(in[i], max, k)) * factor;
 }
 
 ExpMoments exp_moments_scalar(const float* in, std::size_t n, float max, float inv_t) {
+  const float k = exp2_factor(inv_t);
   double sum = 0.0, weighted = 0.0;
   for (std::size_t start = 0; start < n; start += kBlock) {
     const std::size_t end = std::min(n, start + kBlock);
     float s = 0, w = 0;
     for (std::size_t i = start; i < end; ++i) {
-      const float x = (in[i] - max) * inv_t;
-      const float e = exp_nonpositive(x);
+      const float u = exp2_arg(in[i], max, k);
+      const float e = exp2_nonpositive(u);
       s += e;
       // 0 * -inf would be NaN: a class with probability 0 contributes 0 to the entropy.
-      w += e == 0.0f ? 0.0f : e * x;
+      w += e == 0.0f ? 0.0f : e * u;
     }
     sum += s;
     weighted += w;
   }
-  return {sum, weighted};
+  // sum e x = ln 2 * sum e u.
+  return {sum, weighted * kLn2};
 }
 
 void exp_scale_scalar(const float* in, float* out, std::size_t n, float max, float inv_t, float factor) {
-  for (std::size_t i = 0; i < n; ++i) out[i] = exp_nonpositive((in[i] - max) * inv_t) * factor;
+  const float k = exp2_factor(inv_t);
+  for (std::size_t i = 0; i < n; ++i) out[i] = exp2_nonpositive(exp2_arg(in[i], max, k)) * factor;
 }
 
 void scale_scalar(const float* in, float* out, std::size_t n, float factor) {

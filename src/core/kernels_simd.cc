@@ -24,32 +24,25 @@ using D = hn::ScalableTag<float>;
 using V = hn::Vec<D>;
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
-// The vector twin of exp_unmasked / exp_nonpositive (exp_scalar.hpp): same constants, same steps. kCut applies the
-// underflow cut-off (needed for -inf masks and x < kExpCutoff).
+// The vector twin of exp2_unmasked / exp2_nonpositive (exp_scalar.hpp): same constants, same steps. kCut applies the
+// underflow cut-off (needed for -inf masks and u < kExp2Cutoff).
 template <bool kCut>
-HWY_INLINE V exp_vec(D d, V x) {
+HWY_INLINE V exp2_vec(D d, V u) {
   const hn::RebindToSigned<D> di;
-  V n = hn::MulAdd(x, hn::Set(d, kLog2e), hn::Set(d, kMagicBias));
-  const V s = hn::BitCast(d, hn::ShiftLeft<23>(hn::BitCast(di, n)));
-  n = hn::Sub(n, hn::Set(d, kMagicBias));
-  V t = hn::MulAdd(n, hn::Set(d, kMinusLn2), x);
-  V p = hn::MulAdd(hn::Set(d, kC5), t, hn::Set(d, kC4));
-  p = hn::MulAdd(p, t, hn::Set(d, kC3));
-  p = hn::MulAdd(p, t, hn::Set(d, kC2));
-  p = hn::MulAdd(p, t, hn::Set(d, kC1));
-  t = hn::Mul(t, s);
-  const V f = hn::MulAdd(t, p, s);
-  if constexpr (kCut) return hn::IfThenZeroElse(hn::Lt(x, hn::Set(d, kExpCutoff)), f);
-  return f;
+  const V biased = hn::Add(u, hn::Set(d, kMagicBias));
+  const V s = hn::BitCast(d, hn::ShiftLeft<23>(hn::BitCast(di, biased)));
+  const V f = hn::Sub(u, hn::Sub(biased, hn::Set(d, kMagicBias)));
+  V p = hn::MulAdd(hn::Set(d, kC5), f, hn::Set(d, kC4));
+  p = hn::MulAdd(p, f, hn::Set(d, kC3));
+  p = hn::MulAdd(p, f, hn::Set(d, kC2));
+  p = hn::MulAdd(p, f, hn::Set(d, kC1));
+  const V r = hn::MulAdd(hn::Mul(f, s), p, s);
+  if constexpr (kCut) return hn::IfThenZeroElse(hn::Lt(u, hn::Set(d, kExp2Cutoff)), r);
+  return r;
 }
 
-// x = (v - max) * inv_t, the multiply skipped at T = 1 (the common case).
-template <bool kUnitT>
-HWY_INLINE V shift(V v, V vmax, V vinv) {
-  const V x = hn::Sub(v, vmax);
-  if constexpr (kUnitT) return x;
-  return hn::Mul(x, vinv);
-}
+// u = (v - max) * k, k = log2(e) / T.
+HWY_INLINE V exp2_arg(V v, V vmax, V vk) { return hn::Mul(hn::Sub(v, vmax), vk); }
 
 // The last n % lanes elements, padded with `fill` (chosen so padding contributes nothing).
 HWY_INLINE V load_tail(D d, const float* p, std::size_t count, float fill) {
@@ -114,113 +107,104 @@ MaxScan max_scan_simd(const float* HWY_RESTRICT in, std::size_t n) {
   const std::size_t N = hn::Lanes(d);
   V m0 = hn::Set(d, kNegInf), m1 = m0;
   V lo0 = hn::Set(d, -kNegInf), lo1 = lo0;
-  auto nan = hn::Zero(d);  // lanes become all-ones where a NaN was seen
+  // A NaN anywhere makes its lane's sum NaN for good (one add per vector where a NaN test costs two). -inf masks or
+  // overflow only make sums infinite; +inf and -inf together make NaN too, and then the scalar scan decides.
+  V sum0 = hn::Zero(d), sum1 = sum0;
   std::size_t i = 0;
-  for (; i + 2 * N <= n; i += 2 * N) {
+  for (; i + 4 * N <= n; i += 4 * N) {
     const V v0 = hn::LoadU(d, in + i);
     const V v1 = hn::LoadU(d, in + i + N);
-    nan = hn::Or(nan, hn::VecFromMask(d, hn::IsNaN(v0)));
-    nan = hn::Or(nan, hn::VecFromMask(d, hn::IsNaN(v1)));
-    m0 = hn::Max(m0, v0);
-    m1 = hn::Max(m1, v1);
-    lo0 = hn::Min(lo0, v0);
-    lo1 = hn::Min(lo1, v1);
+    const V v2 = hn::LoadU(d, in + i + 2 * N);
+    const V v3 = hn::LoadU(d, in + i + 3 * N);
+    sum0 = hn::Add(sum0, hn::Add(v0, v2));
+    sum1 = hn::Add(sum1, hn::Add(v1, v3));
+    m0 = hn::Max(m0, hn::Max(v0, v2));
+    m1 = hn::Max(m1, hn::Max(v1, v3));
+    lo0 = hn::Min(lo0, hn::Min(v0, v2));
+    lo1 = hn::Min(lo1, hn::Min(v1, v3));
   }
   if (i < n) {
     for (; i + N <= n; i += N) {
       const V v = hn::LoadU(d, in + i);
-      nan = hn::Or(nan, hn::VecFromMask(d, hn::IsNaN(v)));
+      sum0 = hn::Add(sum0, v);
       m0 = hn::Max(m0, v);
       lo0 = hn::Min(lo0, v);
     }
     if (i < n) {
-      // Pad with a real element so the padding changes neither max nor min.
+      // Pad with a real element so the padding changes neither max nor min (nor whether a sum is NaN).
       const V v = load_tail(d, in + i, n - i, in[i]);
-      nan = hn::Or(nan, hn::VecFromMask(d, hn::IsNaN(v)));
+      sum0 = hn::Add(sum0, v);
       m0 = hn::Max(m0, v);
       lo0 = hn::Min(lo0, v);
     }
   }
-  const bool has_nan = !hn::AllTrue(d, hn::Eq(nan, hn::Zero(d)));
-  // With a NaN, lane-wise max/min are unspecified: the scalar scan gives the NaN-ignoring answer.
-  if (has_nan) return max_scan_scalar(in, n);
+  // With a NaN, lane-wise max/min are unspecified: the scalar scan gives the NaN-ignoring answer and the flag.
+  if (!hn::AllFalse(d, hn::IsNaN(sum0)) || !hn::AllFalse(d, hn::IsNaN(sum1))) return max_scan_scalar(in, n);
   return {hn::GetLane(hn::MaxOfLanes(d, hn::Max(m0, m1))), hn::GetLane(hn::MinOfLanes(d, hn::Min(lo0, lo1))), false};
 }
 
 namespace {
 
 // Sum of exp(x), optionally storing each exp. The tail always takes the cut-off (its padding is -inf).
-template <bool kCut, bool kUnitT, bool kStore>
+template <bool kCut, bool kStore>
 HWY_INLINE double exp_sum_loop(const float* in, float* out, std::size_t n, float max, float inv_t) {
   const D d;
-  const V vmax = hn::Set(d, max), vinv = hn::Set(d, inv_t);
+  const V vmax = hn::Set(d, max), vk = hn::Set(d, exp2_factor(inv_t));
   return block_sum(
       n,
       [&](std::size_t i) {
-        const V e = exp_vec<kCut>(d, shift<kUnitT>(hn::LoadU(d, in + i), vmax, vinv));
+        const V e = exp2_vec<kCut>(d, exp2_arg(hn::LoadU(d, in + i), vmax, vk));
         if constexpr (kStore) hn::StoreU(e, d, out + i);
         return e;
       },
       [&](std::size_t i, std::size_t c) {
-        const V e = exp_vec<true>(d, shift<kUnitT>(load_tail(d, in + i, c, kNegInf), vmax, vinv));
+        const V e = exp2_vec<true>(d, exp2_arg(load_tail(d, in + i, c, kNegInf), vmax, vk));
         if constexpr (kStore) store_tail(d, e, out + i, c);
         return e;
       });
 }
 
-template <bool kCut, bool kStore>
-HWY_INLINE double exp_sum_any(const float* in, float* out, std::size_t n, float max, float inv_t) {
-  return inv_t == 1.0f ? exp_sum_loop<kCut, true, kStore>(in, out, n, max, inv_t)
-                       : exp_sum_loop<kCut, false, kStore>(in, out, n, max, inv_t);
-}
-
-template <bool kCut, bool kUnitT>
+template <bool kCut>
 HWY_INLINE void exp_scale_loop(const float* in, float* out, std::size_t n, float max, float inv_t, float factor) {
   const D d;
-  const V vmax = hn::Set(d, max), vinv = hn::Set(d, inv_t), vf = hn::Set(d, factor);
-  // Tail padding with max gives x = 0, harmless for either variant (the padding is never stored).
-  map(in, out, n, max, [&](V v) { return hn::Mul(exp_vec<kCut>(d, shift<kUnitT>(v, vmax, vinv)), vf); });
-}
-
-template <bool kCut>
-HWY_INLINE void exp_scale_any(const float* in, float* out, std::size_t n, float max, float inv_t, float factor) {
-  if (inv_t == 1.0f) exp_scale_loop<kCut, true>(in, out, n, max, inv_t, factor);
-  else exp_scale_loop<kCut, false>(in, out, n, max, inv_t, factor);
+  const V vmax = hn::Set(d, max), vk = hn::Set(d, exp2_factor(inv_t)), vf = hn::Set(d, factor);
+  // Tail padding with max gives u = 0, harmless for either variant (the padding is never stored).
+  map(in, out, n, max, [&](V v) { return hn::Mul(exp2_vec<kCut>(d, exp2_arg(v, vmax, vk)), vf); });
 }
 
 }  // namespace
 
 double exp_sum_simd(const float* in, std::size_t n, float max, float inv_t) {
-  return exp_sum_any<true, false>(in, nullptr, n, max, inv_t);
+  return exp_sum_loop<true, false>(in, nullptr, n, max, inv_t);
 }
 double exp_sum_unmasked_simd(const float* in, std::size_t n, float max, float inv_t) {
-  return exp_sum_any<false, false>(in, nullptr, n, max, inv_t);
+  return exp_sum_loop<false, false>(in, nullptr, n, max, inv_t);
 }
 double exp_store_sum_simd(const float* in, float* out, std::size_t n, float max, float inv_t) {
-  return exp_sum_any<true, true>(in, out, n, max, inv_t);
+  return exp_sum_loop<true, true>(in, out, n, max, inv_t);
 }
 double exp_store_sum_unmasked_simd(const float* in, float* out, std::size_t n, float max, float inv_t) {
-  return exp_sum_any<false, true>(in, out, n, max, inv_t);
+  return exp_sum_loop<false, true>(in, out, n, max, inv_t);
 }
 void exp_scale_simd(const float* in, float* out, std::size_t n, float max, float inv_t, float factor) {
-  exp_scale_any<true>(in, out, n, max, inv_t, factor);
+  exp_scale_loop<true>(in, out, n, max, inv_t, factor);
 }
 void exp_scale_unmasked_simd(const float* in, float* out, std::size_t n, float max, float inv_t, float factor) {
-  exp_scale_any<false>(in, out, n, max, inv_t, factor);
+  exp_scale_loop<false>(in, out, n, max, inv_t, factor);
 }
 
 ExpMoments exp_moments_simd(const float* HWY_RESTRICT in, std::size_t n, float max, float inv_t) {
   const D d;
-  const V vmax = hn::Set(d, max), vinv = hn::Set(d, inv_t);
+  const V vmax = hn::Set(d, max), vk = hn::Set(d, exp2_factor(inv_t));
   // Two sums in one pass: the second reads the exp computed for the first from this cache.
   double weighted = 0.0;
   V w_acc = hn::Zero(d);
   std::size_t in_block = 0;
   auto term = [&](V v) {
-    const V x = hn::Mul(hn::Sub(v, vmax), vinv);
-    const V e = exp_vec<true>(d, x);
-    // A class with probability 0 (x = -inf) contributes 0, not 0 * -inf.
-    w_acc = hn::Add(w_acc, hn::IfThenZeroElse(hn::Eq(e, hn::Zero(d)), hn::Mul(e, x)));
+    const V u = exp2_arg(v, vmax, vk);
+    const V e = exp2_vec<true>(d, u);
+    // A class with probability 0 (u = -inf) contributes 0, not 0 * -inf.
+    w_acc = hn::Add(w_acc, hn::IfThenZeroElse(hn::Eq(e, hn::Zero(d)), hn::Mul(e, u)));
     if (++in_block * hn::Lanes(d) >= kBlock) {
       weighted += lane_sum(d, w_acc);
       w_acc = hn::Zero(d);
@@ -231,7 +215,8 @@ ExpMoments exp_moments_simd(const float* HWY_RESTRICT in, std::size_t n, float m
   const double sum = block_sum(
       n, [&](std::size_t i) { return term(hn::LoadU(d, in + i)); },
       [&](std::size_t i, std::size_t c) { return term(load_tail(d, in + i, c, kNegInf)); });
-  return {sum, weighted + lane_sum(d, w_acc)};
+  // sum e x = ln 2 * sum e u.
+  return {sum, (weighted + lane_sum(d, w_acc)) * kLn2};
 }
 
 void scale_simd(const float* in, float* out, std::size_t n, float factor) {
