@@ -24,7 +24,8 @@ struct ExpMoments {
   double weighted;  // sum exp(x) * x, masked (x = -inf) terms counted as 0
 };
 
-// x below means (in[i] - max) * inv_t, the max-shifted, temperature-scaled logit (<= 0).
+// x below means (in[i] - max) * inv_t, the max-shifted, temperature-scaled logit (<= 0). inv_t = 1 / T for a normal
+// float T > 0 (the public functions check it), so log2(e) * inv_t, the factor the exp kernels scale by, is finite.
 #define LOGITLAB_KERNELS(variant)                                                                                \
   MaxScan max_scan_##variant(const float* in, std::size_t n);                                                    \
   double exp_sum_##variant(const float* in, std::size_t n, float max, float inv_t);                              \

@@ -121,7 +121,8 @@ FUZZ_NO_COVERAGE inline void check_twins(const float* row, std::size_t n, float 
   FUZZ_CHECK(ms.max == ss.max && ms.min == ss.min && ms.has_nan == ss.has_nan,
              "max_scan: simd (max %g, min %g, nan %d) vs scalar (max %g, min %g, nan %d), n=%zu", ms.max, ms.min,
              ms.has_nan, ss.max, ss.min, ss.has_nan, n);
-  if (!std::isfinite(inv_t) || inv_t <= 0) return;
+  // The kernels' domain: 1 / T and log2(e) / T finite, as for every normal T the public functions accept.
+  if (!std::isfinite(k::exp2_factor(inv_t)) || inv_t <= 0) return;
   // The unmasked variants are valid only where every x is above the exp cut-off (no -inf, no underflow).
   const bool unmasked = k::exp2_arg(ss.min, max, k::exp2_factor(inv_t)) >= k::kExp2Cutoff;
 
