@@ -19,7 +19,13 @@ for variant in simd scalar; do
       -DLOGITLAB_THIRD_PARTY_INCLUDE="$PWD/build/include" > "$dir.configure.log" 2>&1 ||
       { cat "$dir.configure.log"; exit 1; }
   fi
-  cmake --build "$dir" --target logitlab_wasm -j"$jobs" 2>&1 | grep -v '^\[' || true
+  # A failed compile stops here: an older glue.wasm left in $dir must never be shipped as the new build.
+  if ! cmake --build "$dir" --target logitlab_wasm -j"$jobs" > "$dir.build.log" 2>&1; then
+    grep -v '^\[' "$dir.build.log" >&2
+    echo "build: compiling the $variant WebAssembly build failed (log: $dir.build.log)" >&2
+    exit 1
+  fi
+  grep -v '^\[' "$dir.build.log" || true
   test -f "$dir/glue.wasm" -a -f "$dir/glue.js"
   cp "$dir/glue.wasm" "dist/logitlab-$variant.wasm"
   # The glue's own fallback URL would make bundlers look for a file we never ship: we always pass the compiled module.

@@ -22,20 +22,32 @@ run() {
   fi
 }
 
+# Builds a target, showing the compiler's output; fails (so the suite fails) when compiling fails, rather than letting
+# an older binary run.
+build_target() {
+  local dir=$1 target=$2
+  if ! cmake --build "$dir" -j"$jobs" --target "$target" > "$dir.build.log" 2>&1; then
+    grep -v '^\[' "$dir.build.log"
+    echo "compiling $target in $dir failed (log: $dir.build.log)"
+    return 1
+  fi
+  grep -v '^\[' "$dir.build.log" || true
+}
+
 cpp_native() {
   cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ > build/native.configure.log &&
-    cmake --build build/native -j"$jobs" --target logitlab_tests | grep -v '^\[' ;
-  build/native/tests/cpp/logitlab_tests
+    build_target build/native logitlab_tests &&
+    build/native/tests/cpp/logitlab_tests
 }
 cpp_sanitized() {
   cmake -S . -B build/native-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ -DLOGITLAB_SANITIZE=ON \
     -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" > build/native-asan.configure.log &&
-    cmake --build build/native-asan -j"$jobs" --target logitlab_tests | grep -v '^\[' ;
-  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 build/native-asan/tests/cpp/logitlab_tests
+    build_target build/native-asan logitlab_tests &&
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 build/native-asan/tests/cpp/logitlab_tests
 }
 cpp_wasm() {
-  cmake --build build/wasm-simd -j"$jobs" --target logitlab_tests | grep -v '^\[' ;
-  node build/wasm-simd/tests/cpp/logitlab_tests.js
+  build_target build/wasm-simd logitlab_tests &&
+    node build/wasm-simd/tests/cpp/logitlab_tests.js
 }
 
 run "C++ core, native (Catch2)" cpp_native

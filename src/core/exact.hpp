@@ -8,7 +8,8 @@
 
 namespace logitlab::detail {
 
-// exp(x) for x <= 0, relative error below 1e-12; results under DBL_MIN flush to 0 (deterministically).
+// exp(x) for x <= 0, relative error below 1e-12; results under DBL_MIN flush to 0 (deterministically). Kernels reach
+// it through exact_exp_shift (kernels.hpp), whose vector variant repeats these steps lane by lane.
 inline double exact_exp(double x) {
   if (!(x >= -708.0)) return 0.0;  // below the smallest normal double (also x = -inf)
   // x = n ln2 + r with |r| <= ln2 / 2; ln2 split so n * ln2_hi is exact.
@@ -26,8 +27,13 @@ inline double exact_exp(double x) {
   p = p * r + 0.5;
   p = p * r + 1.0;
   p = p * r + 1.0;
-  // 2^n built in the exponent bits (n >= -1022 here), an exact scaling.
-  const uint64_t bits = static_cast<uint64_t>(static_cast<int64_t>(n) + 1023) << 52;
+  // 2^n built in the exponent bits (n >= -1022 here), an exact scaling: n + 2^52 + 1023 is an integer in [2^52, 2^53),
+  // whose low bits hold n + 1023. No integer conversion, so any x (even x > 0, whose result is then discarded) is
+  // defined behaviour, and the vector twin (kernels_simd.cc) does exactly the same.
+  const double biased = n + (0x1p52 + 1023.0);
+  uint64_t bits;
+  std::memcpy(&bits, &biased, sizeof bits);
+  bits <<= 52;
   double scale;
   std::memcpy(&scale, &bits, sizeof scale);
   return p * scale;

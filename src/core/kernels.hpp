@@ -38,7 +38,8 @@ struct ExpMoments {
                                     float factor);                                                               \
   void scale_##variant(const float* in, float* out, std::size_t n, float factor);                               \
   void shift_scale_##variant(const float* in, float* out, std::size_t n, float max, float inv_t, float minus);  \
-  void axpy_##variant(const float* w, float* out, std::size_t n, float a);
+  void axpy_##variant(const float* w, float* out, std::size_t n, float a);                                     \
+  void exact_exp_shift_##variant(const double* s, double max, double* out, std::size_t n);
 
 LOGITLAB_KERNELS(simd)
 LOGITLAB_KERNELS(scalar)
@@ -47,6 +48,8 @@ LOGITLAB_KERNELS(scalar)
 // whose exp underflows): the common case of real logits, and two vector operations cheaper per element.
 // exp_scale: out = exp(x) * factor.      scale: out = in * factor.     shift_scale: out = x - minus.
 // axpy: out += a * w.
+// exact_exp_shift: out = exp(s - max) in double for s <= max, from basic IEEE operations only (exact.hpp's exact_exp),
+// the same bits in every variant and build: seeded sampling depends on it.
 
 // The kernels the public functions use: SIMD where the build has vectors, the scalar twins otherwise.
 struct Kernels {
@@ -61,14 +64,17 @@ struct Kernels {
   decltype(&exp_sum_unmasked_simd) exp_sum_unmasked;
   decltype(&exp_store_sum_unmasked_simd) exp_store_sum_unmasked;
   decltype(&exp_scale_unmasked_simd) exp_scale_unmasked;
+  decltype(&exact_exp_shift_simd) exact_exp_shift;
 };
 
 inline constexpr Kernels kSimd{max_scan_simd, exp_sum_simd, exp_store_sum_simd, exp_moments_simd, exp_scale_simd,
                                scale_simd, shift_scale_simd, axpy_simd,
-                               exp_sum_unmasked_simd, exp_store_sum_unmasked_simd, exp_scale_unmasked_simd};
+                               exp_sum_unmasked_simd, exp_store_sum_unmasked_simd, exp_scale_unmasked_simd,
+                               exact_exp_shift_simd};
 inline constexpr Kernels kScalar{max_scan_scalar, exp_sum_scalar, exp_store_sum_scalar, exp_moments_scalar,
                                  exp_scale_scalar, scale_scalar, shift_scale_scalar, axpy_scalar,
-                                 exp_sum_unmasked_scalar, exp_store_sum_unmasked_scalar, exp_scale_unmasked_scalar};
+                                 exp_sum_unmasked_scalar, exp_store_sum_unmasked_scalar, exp_scale_unmasked_scalar,
+                                 exact_exp_shift_scalar};
 
 // True when the SIMD variants run on real vectors in this build (false for WebAssembly without -msimd128).
 bool simd_available();

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "exact.hpp"
 #include "exp_scalar.hpp"
 #include "kernels.hpp"
 
@@ -106,6 +107,10 @@ void shift_scale_scalar(const float* in, float* out, std::size_t n, float max, f
 
 void axpy_scalar(const float* w, float* out, std::size_t n, float a) {
   for (std::size_t i = 0; i < n; ++i) out[i] += a * w[i];
+}
+
+void exact_exp_shift_scalar(const double* s, double max, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = detail::exact_exp(s[i] - max);
 }
 
 }  // namespace logitlab::kernels

@@ -10,6 +10,11 @@
 #include <cstring>
 #include <limits>
 
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
+#include "exact.hpp"
 #include "exp_scalar.hpp"
 #include "kernels.hpp"
 
@@ -238,6 +243,32 @@ void axpy_simd(const float* HWY_RESTRICT w, float* out, std::size_t n, float a) 
   std::size_t i = 0;
   for (; i + N <= n; i += N) hn::StoreU(hn::Add(hn::LoadU(d, out + i), hn::Mul(va, hn::LoadU(d, w + i))), d, out + i);
   for (; i < n; ++i) out[i] += a * w[i];
+}
+
+void exact_exp_shift_simd(const double* HWY_RESTRICT s, double max, double* out, std::size_t n) {
+  std::size_t i = 0;
+#if defined(__wasm_simd128__)
+  // exact.hpp's exact_exp, two lanes at a time, with the same operations in the same order (WebAssembly has no fused
+  // multiply-add), so every lane has the scalar function's bits. 2^n comes from n + 2^52 + 1023, whose low bits hold
+  // n + 1023. Written with WebAssembly intrinsics: Highway 1.0.3 has no double vectors for WebAssembly.
+  const auto splat = [](double v) { return wasm_f64x2_splat(v); };
+  const v128_t vmax = splat(max);
+  for (; i + 2 <= n; i += 2) {
+    const v128_t x = wasm_f64x2_sub(wasm_v128_load(s + i), vmax);
+    const v128_t k = wasm_f64x2_floor(wasm_f64x2_add(wasm_f64x2_mul(x, splat(1.4426950408889634)), splat(0.5)));
+    const v128_t r = wasm_f64x2_sub(wasm_f64x2_sub(x, wasm_f64x2_mul(k, splat(0.6931471803691238))),
+                                    wasm_f64x2_mul(k, splat(1.9082149292705877e-10)));
+    v128_t p = splat(1.0 / 3628800.0);
+    for (double c : {1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5,
+                     1.0, 1.0})
+      p = wasm_f64x2_add(wasm_f64x2_mul(p, r), splat(c));
+    const v128_t scale = wasm_i64x2_shl(wasm_f64x2_add(k, splat(0x1p52 + 1023.0)), 52);
+    const v128_t in_range = wasm_f64x2_ge(x, splat(-708.0));  // also false for x = -inf
+    wasm_v128_store(out + i, wasm_v128_and(wasm_f64x2_mul(p, scale), in_range));
+  }
+#endif
+  // Natively (tests, benchmarks) and for the last odd element: the scalar function itself.
+  for (; i < n; ++i) out[i] = detail::exact_exp(s[i] - max);
 }
 
 }  // namespace logitlab::kernels

@@ -36,45 +36,64 @@ Status check(std::span<const float> logits, const SampleOptions& o, detail::Layo
 
 double weigh(Distribution& d, const std::vector<double>& s) {
   double max = -INFINITY;
-  for (std::size_t c = 0; c < s.size(); ++c)
-    if (d.kept[c] && s[c] > max) max = s[c];
-  d.weight.assign(s.size(), 0.0);
-  d.total = 0;
+  std::size_t count = 0;
   for (std::size_t c = 0; c < s.size(); ++c) {
     if (!d.kept[c]) continue;
-    d.weight[c] = detail::exact_exp(s[c] - max);
-    d.total += d.weight[c];
+    ++count;
+    if (s[c] > max) max = s[c];
+  }
+  d.weight.resize(s.size());
+  d.total = 0;
+  // Either way the same bits: removed classes weigh +0, and adding +0 changes no sum.
+  if (count * 4 >= s.size()) {
+    // Most classes kept: vectorised over every class, then a branch-free pass.
+    detail::k().exact_exp_shift(s.data(), max, d.weight.data(), s.size());
+    for (std::size_t c = 0; c < s.size(); ++c) {
+      const double w = d.kept[c] ? d.weight[c] : 0.0;
+      d.weight[c] = w;
+      d.total += w;
+    }
+  } else {
+    // Few kept (top-k): only theirs.
+    for (std::size_t c = 0; c < s.size(); ++c) {
+      d.weight[c] = d.kept[c] ? detail::exact_exp(s[c] - max) : 0.0;
+      if (d.kept[c]) d.total += d.weight[c];
+    }
   }
   return max;
 }
 
-// About how many of the largest classes (in by_value order) it takes to reach `goal` mass: a quickselect that
-// partitions around a pivot and keeps the side where the running mass crosses the goal. Reorders `order`.
-std::size_t nucleus_size(std::vector<int32_t>& order, const double* weight, const detail::ByValueDesc<double>& before,
-                         double goal) {
-  std::size_t lo = 0, hi = order.size();
-  double mass = 0;  // of order[0, lo), all before the cut
-  while (hi - lo > 32) {
-    int32_t a = order[lo], b = order[lo + (hi - lo) / 2], c = order[hi - 1];
-    if (before(b, a)) std::swap(a, b);
-    if (before(c, b)) std::swap(b, c);
-    if (before(b, a)) std::swap(a, b);
-    const int32_t pivot = b;  // median of three
-    auto mid = std::partition(order.begin() + lo, order.begin() + hi, [&](int32_t x) { return before(x, pivot); });
-    std::iter_swap(mid, std::find(mid, order.begin() + hi, pivot));
-    const std::size_t m = static_cast<std::size_t>(mid - order.begin());
-    double upper = 0;
-    for (std::size_t i = lo; i < m; ++i) upper += weight[order[i]];
-    if (mass + upper >= goal) {
-      hi = m;
-    } else if (mass + upper + weight[pivot] >= goal) {
-      return m + 1;
-    } else {
-      mass += upper + weight[pivot];
-      lo = m + 1;
-    }
+// The nucleus: the shortest prefix of `order` sorted by `before` whose weight reaches `goal`, found in linear time.
+// Classes go into buckets by how far below the max they are (bucket order agrees with `before`); bucket masses,
+// summed in `order`'s order, locate the bucket where the running mass reaches the goal, and only that bucket's
+// classes are sorted. Clears kept[] for the classes after the nucleus.
+void keep_nucleus(const std::vector<int32_t>& order, const std::vector<double>& s, double max, const double* weight,
+                  const detail::ByValueDesc<double>& before, double goal, std::vector<uint8_t>& kept) {
+  constexpr std::size_t kBuckets = 2048;
+  constexpr double kSpan = 64.0;  // buckets cover s in [max - 64, max]; e^-64 ~ 1.6e-28 of the max's weight
+  double spread = 0;
+  for (int32_t c : order) spread = std::max(spread, max - s[c]);
+  const double per_unit = spread > 0 ? static_cast<double>(kBuckets) / std::min(spread, kSpan) : 0.0;
+  std::vector<uint16_t> bucket(order.size());
+  std::vector<double> mass(kBuckets, 0.0);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const double scaled = (max - s[order[i]]) * per_unit;
+    const std::size_t b = scaled < static_cast<double>(kBuckets - 1) ? static_cast<std::size_t>(scaled) : kBuckets - 1;
+    bucket[i] = static_cast<uint16_t>(b);
+    mass[b] += weight[order[i]];
   }
-  return hi;
+  std::size_t edge = 0;
+  double cum = 0;
+  while (edge + 1 < kBuckets && cum + mass[edge] < goal) cum += mass[edge++];
+  std::vector<int32_t> boundary;
+  for (std::size_t i = 0; i < order.size(); ++i)
+    if (bucket[i] == edge) boundary.push_back(order[i]);
+  std::sort(boundary.begin(), boundary.end(), before);
+  std::size_t taken = 0;
+  for (; taken < boundary.size() && cum < goal; ++taken) cum += weight[boundary[taken]];  // at least one: cum < goal
+  for (std::size_t i = 0; i < order.size(); ++i)
+    if (bucket[i] > edge) kept[order[i]] = 0;
+  for (std::size_t j = taken; j < boundary.size(); ++j) kept[boundary[j]] = 0;
 }
 
 // After filters that only removed classes (s unchanged, the most likely class kept, so the same max): the weights
@@ -82,8 +101,9 @@ std::size_t nucleus_size(std::vector<int32_t>& order, const double* weight, cons
 void retotal(Distribution& d) {
   d.total = 0;
   for (std::size_t c = 0; c < d.kept.size(); ++c) {
-    if (!d.kept[c]) d.weight[c] = 0;
-    d.total += d.weight[c];
+    const double w = d.kept[c] ? d.weight[c] : 0.0;
+    d.weight[c] = w;
+    d.total += w;
   }
 }
 
@@ -102,7 +122,7 @@ Status build(std::span<const float> logits, const SampleOptions& o, Distribution
       s[token] = s[token] > 0 ? s[token] / o.repetition_penalty : s[token] * o.repetition_penalty;
     }
   }
-  if (!o.temperature_last)
+  if (!o.temperature_last && o.temperature != 1.0f)  // v / 1 = v
     for (double& v : s) v /= o.temperature;
 
   d.kept.assign(C, 0);
@@ -120,26 +140,11 @@ Status build(std::span<const float> logits, const SampleOptions& o, Distribution
 
   bool weighed = false;  // d.weight holds exp(s - max) of the kept classes
   if (o.top_p < 1.0f) {
-    // Nucleus: the shortest prefix of the sorted kept set whose probability reaches p. A weighted quickselect finds
-    // about how long it is in O(C); only that prefix is then sorted, and the prefix is walked in sorted order so the
-    // decision does not depend on the standard library's partition order.
-    weigh(d, s);
+    // Nucleus: the shortest prefix of the sorted kept set whose probability reaches p, found in O(C) (keep_nucleus),
+    // with sums in a fixed order so the decision does not depend on the standard library.
+    const double max = weigh(d, s);
     weighed = true;
-    const double goal = static_cast<double>(o.top_p) * d.total;
-    std::size_t keep = order.size();
-    std::size_t sorted = std::min(order.size(), nucleus_size(order, d.weight.data(), by_value, goal) + 16);
-    for (;; sorted = std::min(sorted * 4, order.size())) {
-      detail::select_largest(order, sorted, by_value);
-      double cum = 0;
-      std::size_t i = 0;
-      for (; i < sorted && cum < goal; ++i) cum += d.weight[order[i]];
-      if (cum >= goal || sorted == order.size()) {
-        keep = std::max<std::size_t>(i, 1);
-        break;
-      }
-    }
-    for (std::size_t i = keep; i < order.size(); ++i) d.kept[order[i]] = 0;
-    order.resize(keep);
+    keep_nucleus(order, s, max, d.weight.data(), by_value, static_cast<double>(o.top_p) * d.total, d.kept);
   }
 
   if (o.min_p > 0.0f) {
@@ -151,7 +156,8 @@ Status build(std::span<const float> logits, const SampleOptions& o, Distribution
   }
 
   if (o.temperature_last) {
-    for (double& v : s) v /= o.temperature;
+    if (o.temperature != 1.0f)
+      for (double& v : s) v /= o.temperature;
     weigh(d, s);
   } else if (weighed) {
     retotal(d);

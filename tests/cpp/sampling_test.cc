@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "exact.hpp"
+#include "kernels.hpp"
 #include "logitlab.hpp"
 #include "reference.hpp"
 #include "support.hpp"
@@ -270,4 +272,33 @@ TEST_CASE("seeded sampling primitives: SplitMix64 reference outputs, exact_exp a
   CHECK(logitlab::detail::exact_exp(0.0) == 1.0);
   CHECK(logitlab::detail::exact_exp(-INFINITY) == 0.0);
   CHECK(logitlab::detail::exact_exp(-800.0) == 0.0);
+}
+
+TEST_CASE("exact_exp_shift: every variant gives exact_exp's bits, at every length and alignment", "[sampling]") {
+  // The sampling weights: the SIMD variant (two lanes in WebAssembly) must give the scalar function's bits exactly, or
+  // a seed would draw different tokens in the SIMD and scalar builds.
+  namespace kn = logitlab::kernels;
+  test::Rng rng(305);
+  for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}, std::size_t{64},
+                        std::size_t{1001}}) {
+    std::vector<double> s(n + 1);
+    for (double& v : s) v = rng.uniform() * 1500.0 - 1400.0;  // s - max from 0 down to about -1500: past -708
+    s[rng.below(n + 1)] = -INFINITY;                             // a masked class
+    const double max = 100.0;
+    for (std::size_t off : {std::size_t{0}, std::size_t{1}}) {
+      if (off + n > s.size()) continue;
+      std::vector<double> simd(n, -1.0), scalar(n, -1.0);
+      kn::kSimd.exact_exp_shift(s.data() + off, max, simd.data(), n);
+      kn::kScalar.exact_exp_shift(s.data() + off, max, scalar.data(), n);
+      std::size_t mismatches = 0, wrong = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double want = logitlab::detail::exact_exp(s[off + i] - max);
+        mismatches += std::memcmp(&simd[i], &want, sizeof want) != 0;
+        wrong += std::memcmp(&scalar[i], &want, sizeof want) != 0;
+      }
+      INFO("n " << n << " offset " << off);
+      CHECK(mismatches == 0);
+      CHECK(wrong == 0);
+    }
+  }
 }
