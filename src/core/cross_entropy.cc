@@ -4,7 +4,9 @@
 // With t' = (1 - eps) t + eps / C the smoothed target, w the class weights (1 when absent) and x the shifted scaled
 // logits (z - max) / T, the row loss is  sum_c w_c t'_c (lse - x_c),  lse = log sum_c exp(x_c),  and its gradient
 // w.r.t. z_c is  (p_c sum_k w_k t'_k - w_c t'_c) / T.  Terms whose coefficient is 0 are skipped (0 log 0 = 0).
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "batch.hpp"
@@ -20,6 +22,7 @@ struct Plan {
   float inv_t;
   float eps;
   double weight_sum;         // sum_c w_c
+  double weight_max;         // max_c w_c (1 without weights)
   bool weighted;
 };
 
@@ -32,12 +35,15 @@ Status check_options(const Batch& batch, const Targets& targets, const CrossEntr
     return fail(Error::label_smoothing_invalid, 0, 0, o.label_smoothing);
   plan.weighted = !o.weight.empty();
   plan.weight_sum = static_cast<double>(C);
+  plan.weight_max = 1.0;
   if (plan.weighted) {
     if (o.weight.size() != C) return fail(Error::weight_length, 0, 0, static_cast<double>(o.weight.size()));
     plan.weight_sum = 0;
+    plan.weight_max = 0;
     for (std::size_t c = 0; c < C; ++c) {
       if (!(std::isfinite(o.weight[c]) && o.weight[c] >= 0)) return fail(Error::weight_invalid, 0, c, o.weight[c]);
       plan.weight_sum += o.weight[c];
+      plan.weight_max = std::max(plan.weight_max, static_cast<double>(o.weight[c]));
     }
   }
   if (targets.soft()) {
@@ -156,6 +162,10 @@ Status cross_entropy_grad(const Batch& batch, const Targets& targets, const Cros
   const std::size_t rows = plan.l.rows, C = plan.l.classes;
   const double d = denominator(targets, o, plan);
   const double eps = plan.eps, inv_t = plan.inv_t;
+  // Every gradient term is at most inv_t * (largest weight) / d in size. While that is well inside float's range the
+  // fast path's float factors are finite; past it (T near FLT_MIN with large weights, or a tiny 'mean' denominator)
+  // each entry is computed in double instead.
+  const bool wide = !(inv_t * plan.weight_max / d <= std::numeric_limits<float>::max() / 16);
   for (std::size_t r = 0; r < rows; ++r) {
     const float* in = batch.logits.data() + r * C;
     float* g = grad.data() + r * C;
@@ -165,6 +175,21 @@ Status cross_entropy_grad(const Batch& batch, const Targets& targets, const Cros
     }
     const detail::Row& row = plan.stats[r];
     const double sum = detail::exp_sum(in, C, row, plan.inv_t);
+    if (wide) {
+      // g_c = (p_c sum_k w_k t'_k - w_c t'_c) / (T d), each in double from p and rounded once: a class with p = 0
+      // gets exactly -w_c t'_c / (T d), where the fast path's float factor would be infinite and 0 * inf NaN.
+      detail::exp_scale(in, g, C, row, plan.inv_t, static_cast<float>(1.0 / sum));
+      std::vector<double> coef(C);
+      double w_total = 0;
+      for (std::size_t c = 0; c < C; ++c) {
+        const double t = targets.soft() ? static_cast<double>(targets.probabilities[r * C + c])
+                                        : static_cast<double>(c == static_cast<std::size_t>(targets.indices[r]));
+        coef[c] = weight_of(o, c) * ((1 - eps) * t + eps / C);
+        w_total += coef[c];
+      }
+      for (std::size_t c = 0; c < C; ++c) g[c] = static_cast<float>((g[c] * w_total - coef[c]) * inv_t / d);
+      continue;
+    }
     if (targets.soft()) {
       double w_total = 0;  // sum_k w_k t'_k
       for (std::size_t c = 0; c < C; ++c)

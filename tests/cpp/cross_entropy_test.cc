@@ -3,6 +3,7 @@
 // formula, gradients against that reference's finite differences and its analytic gradient.
 #include <catch2/catch.hpp>
 
+#include <cfloat>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -384,4 +385,36 @@ TEST_CASE("cross_entropy: masks, ignored rows and empty means", "[cross_entropy]
     CHECK(std::vector<float>(g.begin(), g.begin() + 3) == g_one);
     CHECK(std::vector<float>(g.begin() + 3, g.end()) == std::vector<float>(3, 0.0f));
   }
+}
+
+TEST_CASE("cross_entropy_grad when 1 / T, weights or a tiny mean push its factors past float's range", "[cross_entropy]") {
+  // Found by fuzzing: T = 5e-35 with label smoothing and weights made the float factor of p infinite, and a masked
+  // class (p = 0) got 0 * inf = NaN instead of its finite gradient -w_c t'_c / (T d).
+  test::Rng rng(411);
+  for (bool soft : {false, true})
+    for (ll::Reduction reduction : {ll::Reduction::sum, ll::Reduction::mean})
+      for (float T : {5e-35f, 2e-38f, 1.0f}) {
+        Case c;
+        c.rows = 3, c.C = 33, c.T = T, c.reduction = reduction, c.smoothing = 1.0f;
+        c.z = test::normal_logits(rng, c.rows * c.C, 1e-30);  // differences small enough for exp to stay above 0
+        c.z[0] = -test::kInf;                                  // a masked class: p = 0
+        c.weight.resize(c.C);
+        for (float& w : c.weight) w = T == 1.0f ? 1e-37f : static_cast<float>(rng.uniform(1, 1e4));  // tiny d at T = 1
+        add_targets(rng, c, soft, false);
+        INFO(c.describe());
+        const std::vector<float> g = grad_of(c);
+        const std::vector<double> want = ref::cross_entropy_grad(c.z.data(), c.rows, c.C, c.T, c.ref_targets(),
+                                                                 c.ref_options());
+        std::size_t nan = 0;
+        for (float v : g) nan += std::isnan(v);
+        CHECK(nan == 0);
+        const double scale = grad_scale(c);
+        const std::string bad = test::mismatches(g, want, c.C, [&](double got, double w, std::size_t) {
+          // Beyond float's range the right float is the infinity of the same sign (or FLT_MAX, at the edge).
+          if (std::fabs(w) >= FLT_MAX) return std::fabs(got) >= FLT_MAX && (got < 0) == (w < 0);
+          return grad_close(got, w, scale);
+        });
+        INFO("gradient against the analytic formula (scale " << scale << "): " << bad);
+        CHECK(bad.empty());
+      }
 }
