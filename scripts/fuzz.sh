@@ -6,6 +6,7 @@
 #
 #   bash scripts/fuzz.sh 600        # ten minutes per target
 #   npm run fuzz -- 600             # the same, after setup
+#   bash scripts/fuzz.sh 600 cross_entropy_grad trace   # only these targets
 #
 # Prints executions per target; exits non-zero when any target crashes, breaks an oracle invariant, trips a sanitizer,
 # times out or runs out of memory. A failing input is saved under build/fuzz/artifacts/<target>/, with the command that
@@ -15,9 +16,11 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
-  echo "usage: bash scripts/fuzz.sh [SECONDS per target, default 60]" >&2
+  echo "usage: bash scripts/fuzz.sh [SECONDS per target, default 60] [TARGET ...]" >&2
   exit 2
 fi
+shift $(($# > 0 ? 1 : 0))
+only=("$@")  # target names, with or without the fuzz_ prefix; none: every target
 cores=$(nproc 2>/dev/null || echo 2)
 jobs=${FUZZ_JOBS:-$([ "$cores" -ge 2 ] && echo 2 || echo 1)}
 build=build/fuzz
@@ -39,6 +42,18 @@ targets=()
 for source in tests/fuzz/fuzz_*.cc; do
   targets+=("$(basename "$source" .cc)")
 done
+if [ ${#only[@]} -gt 0 ]; then
+  chosen=()
+  for name in "${only[@]}"; do
+    name=fuzz_${name#fuzz_}
+    if [ ! -f "tests/fuzz/$name.cc" ]; then
+      echo "fuzz: no target $name; the targets are: ${targets[*]}" >&2
+      exit 2
+    fi
+    chosen+=("$name")
+  done
+  targets=("${chosen[@]}")
+fi
 
 # One target: replay its regressions, then fuzz. Writes a one-line summary to $build/logs/<target>.summary.
 fuzz_one() {
@@ -88,18 +103,21 @@ fuzz_one() {
 
 mkdir -p "$build/logs"
 echo "fuzz: ${#targets[@]} targets, $seconds s each, $jobs at a time"
-pids=()
 names=()
 for target in "${targets[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 0.2; done
+  rm -f "$build/logs/$target.summary"
   fuzz_one "$target" &
-  pids+=($!)
   names+=("$target")
 done
+wait
+# Each target's verdict is its summary line: bash may already have reaped a job that ended early, so the job's exit
+# status is not always there to be waited for.
 failed=0
-for i in "${!pids[@]}"; do
-  wait "${pids[$i]}" || failed=1
-  cat "$build/logs/${names[$i]}.summary"
+for name in "${names[@]}"; do
+  summary="$build/logs/$name.summary"
+  if [ -f "$summary" ]; then cat "$summary"; else echo "FAIL  $name: no summary written"; fi
+  [ -f "$summary" ] && head -c 4 "$summary" | grep -q '^ok' || failed=1
 done
 if [ $failed -ne 0 ]; then
   echo "fuzz: FAILED (full logs in $build/logs/)"
