@@ -6,7 +6,9 @@
 // -Infinity row are errors. Temperature must be finite and > 0.
 // Accuracy (float32 in, float32 out, sums in double): probabilities within 1e-6 + 2e-5 |p| of float64, log-values and
 // losses within 2e-5 max(1, |L|), for rows whose finite logits span less than FLT_MAX (wider, z - max overflows and the
-// far tail rounds to 0 / -inf). SIMD and scalar builds agree within that; seeded sampling is bit-identical everywhere.
+// far tail rounds to 0 / -inf). A result whose true value lies beyond float's range (a loss, log-value or gradient
+// scaled by 1 / T near 1 / FLT_MIN) comes back as the infinity of its sign, never NaN. SIMD and scalar builds agree
+// within that; seeded sampling is bit-identical everywhere.
 #pragma once
 
 #include <cstddef>
