@@ -10,7 +10,7 @@ const main = document.getElementById('main');
 const list = document.getElementById('lesson-list');
 
 function hrefFor(state, lesson) {
-  return `./${toQuery({ ...state, lesson, draws: lesson === 'sampling' ? state.draws : 0 })}` || './';
+  return `./${toQuery({ ...state, lesson, draws: lesson === 'sampling' ? state.draws : 0 })}`;
 }
 
 function renderNav(state) {

@@ -43,7 +43,8 @@ async function start() {
     timer = setTimeout(() => {
       // Keep the host's frame id in our own address; the rest is the state.
       const id = params.get('id');
-      const query = toQuery(s) + (id ? `${toQuery(s) ? '&' : '?'}id=${encodeURIComponent(id)}` : '');
+      const own = toQuery(s);
+      const query = own + (id ? `${own ? '&' : '?'}id=${encodeURIComponent(id)}` : '');
       history.replaceState(null, '', query || location.pathname);
       full.href = `./${toQuery({ ...s, hide: [] })}`;
     }, 150);

@@ -77,6 +77,11 @@ bool ignored(const Targets& targets, const CrossEntropyOptions& o, std::size_t r
 
 double weight_of(const CrossEntropyOptions& o, std::size_t c) { return o.weight.empty() ? 1.0 : o.weight[c]; }
 
+// w_c t'_c: class c's weight times its smoothed target t' = (1 - eps) t + eps / C.
+double coef_of(const CrossEntropyOptions& o, std::size_t c, double t, double eps, std::size_t C) {
+  return weight_of(o, c) * ((1 - eps) * t + eps / C);
+}
+
 // The denominator of 'mean': counted rows' target weights for index targets, the row count for soft targets (as
 // PyTorch). 1 for 'sum' and 'none'.
 double denominator(const Targets& targets, const CrossEntropyOptions& o, const Plan& plan) {
@@ -110,7 +115,7 @@ double row_loss(const float* in, std::size_t r, double lse, float max, const Tar
   if (targets.soft()) {
     double loss = 0;
     for (std::size_t c = 0; c < C; ++c) {
-      const double coef = weight_of(o, c) * ((1 - eps) * targets.probabilities[r * C + c] + eps / C);
+      const double coef = coef_of(o, c, targets.probabilities[r * C + c], eps, C);
       if (coef == 0) continue;
       loss += coef * (lse - (static_cast<double>(in[c]) - max) * plan.inv_t);
     }
@@ -166,6 +171,7 @@ Status cross_entropy_grad(const Batch& batch, const Targets& targets, const Cros
   // fast path's float factors are finite; past it (T near FLT_MIN with large weights, or a tiny 'mean' denominator)
   // each entry is computed in double instead.
   const bool wide = !(inv_t * plan.weight_max / d <= std::numeric_limits<float>::max() / 16);
+  std::vector<double> coef(wide ? C : 0);  // the wide path's w_c t'_c, one row at a time
   for (std::size_t r = 0; r < rows; ++r) {
     const float* in = batch.logits.data() + r * C;
     float* g = grad.data() + r * C;
@@ -179,12 +185,11 @@ Status cross_entropy_grad(const Batch& batch, const Targets& targets, const Cros
       // g_c = (p_c sum_k w_k t'_k - w_c t'_c) / (T d), each in double from p and rounded once: a class with p = 0
       // gets exactly -w_c t'_c / (T d), where the fast path's float factor would be infinite and 0 * inf NaN.
       detail::exp_scale(in, g, C, row, plan.inv_t, static_cast<float>(1.0 / sum));
-      std::vector<double> coef(C);
       double w_total = 0;
       for (std::size_t c = 0; c < C; ++c) {
         const double t = targets.soft() ? static_cast<double>(targets.probabilities[r * C + c])
                                         : static_cast<double>(c == static_cast<std::size_t>(targets.indices[r]));
-        coef[c] = weight_of(o, c) * ((1 - eps) * t + eps / C);
+        coef[c] = coef_of(o, c, t, eps, C);
         w_total += coef[c];
       }
       for (std::size_t c = 0; c < C; ++c) g[c] = static_cast<float>((g[c] * w_total - coef[c]) * inv_t / d);
@@ -192,13 +197,10 @@ Status cross_entropy_grad(const Batch& batch, const Targets& targets, const Cros
     }
     if (targets.soft()) {
       double w_total = 0;  // sum_k w_k t'_k
-      for (std::size_t c = 0; c < C; ++c)
-        w_total += weight_of(o, c) * ((1 - eps) * targets.probabilities[r * C + c] + eps / C);
+      for (std::size_t c = 0; c < C; ++c) w_total += coef_of(o, c, targets.probabilities[r * C + c], eps, C);
       detail::exp_scale(in, g, C, row, plan.inv_t, static_cast<float>(inv_t * w_total / (d * sum)));
-      for (std::size_t c = 0; c < C; ++c) {
-        const double coef = weight_of(o, c) * ((1 - eps) * targets.probabilities[r * C + c] + eps / C);
-        g[c] = static_cast<float>(g[c] - inv_t * coef / d);
-      }
+      for (std::size_t c = 0; c < C; ++c)
+        g[c] = static_cast<float>(g[c] - inv_t * coef_of(o, c, targets.probabilities[r * C + c], eps, C) / d);
       continue;
     }
     const int32_t y = targets.indices[r];

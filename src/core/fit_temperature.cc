@@ -37,8 +37,19 @@ bool counts(std::span<const float> z, const Targets& t, std::size_t r, std::size
   return true;
 }
 
+// The rows' target masses m_t = sum_c t_c (soft targets may sum to 1 +- 1e-3; index targets 1), fixed for the fit.
+std::vector<double> target_masses(const Targets& t, const detail::Layout& l) {
+  std::vector<double> mass(l.rows, 1.0);
+  if (t.soft())
+    for (std::size_t r = 0; r < l.rows; ++r) {
+      mass[r] = 0;
+      for (std::size_t c = 0; c < l.classes; ++c) mass[r] += t.probabilities[r * l.classes + c];
+    }
+  return mass;
+}
+
 Slope slope(std::span<const float> z, const Targets& t, const detail::Layout& l, const std::vector<detail::Row>& maxes,
-            const std::vector<uint8_t>& counted, double b) {
+            const std::vector<uint8_t>& counted, const std::vector<double>& target_mass, double b) {
   Slope total;
   std::size_t n = 0;
   const std::size_t C = l.classes;
@@ -47,7 +58,7 @@ Slope slope(std::span<const float> z, const Targets& t, const detail::Layout& l,
     ++n;
     const double m = maxes[r].max;
     // Moments of the centred logits d = z - m under p, so Var_p is free of cancellation at large logits.
-    double s0 = 0, s1 = 0, s2 = 0, target_mean = 0, target_mass = 1;  // soft targets may sum to 1 +- 1e-3
+    double s0 = 0, s1 = 0, s2 = 0, target_mean = 0;
     for (std::size_t c = 0; c < C; ++c) {
       const double zc = z[r * C + c];
       if (zc == -INFINITY) continue;
@@ -58,15 +69,11 @@ Slope slope(std::span<const float> z, const Targets& t, const detail::Layout& l,
       s2 += e * dc * dc;
       if (t.soft()) target_mean += t.probabilities[r * C + c] * dc;
     }
-    if (t.soft()) {
-      target_mass = 0;
-      for (std::size_t c = 0; c < C; ++c) target_mass += t.probabilities[r * C + c];
-    }
     if (!t.soft()) target_mean = z[r * C + t.indices[r]] - m;
     const double mean = s1 / s0;
     // d/db [ m_t lse(b z) - b sum_c t_c z_c ] with m_t = sum_c t_c, and its derivative.
-    total.first += target_mass * mean - target_mean;
-    total.second += target_mass * std::max(0.0, s2 / s0 - mean * mean);
+    total.first += target_mass[r] * mean - target_mean;
+    total.second += target_mass[r] * std::max(0.0, s2 / s0 - mean * mean);
   }
   if (n > 0) {
     total.first /= n;
@@ -83,16 +90,18 @@ Status fit_temperature(std::span<const float> logits, std::size_t rows, const Ta
   if (Status s = check(logits, rows, targets, l, maxes); !s) return s;
   std::vector<uint8_t> counted(l.rows);
   for (std::size_t r = 0; r < l.rows; ++r) counted[r] = counts(logits, targets, r, l.classes);
+  const std::vector<double> mass = target_masses(targets, l);
+  auto slope_at = [&](double b) { return slope(logits, targets, l, maxes, counted, mass, b); };
 
   double lo = 1 / kMaxT, hi = 1 / kMinT;  // bracket on b = 1 / T
-  const Slope at_lo = slope(logits, targets, l, maxes, counted, lo), at_hi = slope(logits, targets, l, maxes, counted, hi);
+  const Slope at_lo = slope_at(lo), at_hi = slope_at(hi);
   // The loss does not depend on T (no counted row, or flat rows): any T minimises it, 1 is the neutral answer.
   if (at_lo.second == 0 && at_hi.second == 0 && at_lo.first == 0 && at_hi.first == 0) { temperature = 1; return {}; }
   if (at_lo.first >= 0) { temperature = kMaxT; return {}; }
   if (at_hi.first <= 0) { temperature = kMinT; return {}; }
   double b = 1.0;
   for (int it = 0; it < 100; ++it) {
-    const Slope g = slope(logits, targets, l, maxes, counted, b);
+    const Slope g = slope_at(b);
     if (g.first > 0) hi = b; else lo = b;
     double next = g.second > 0 ? b - g.first / g.second : 0.5 * (lo + hi);
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);  // Newton left the bracket: bisect

@@ -255,15 +255,14 @@ void exact_exp_shift_simd(const double* HWY_RESTRICT s, double max, double* out,
   const v128_t vmax = splat(max);
   for (; i + 2 <= n; i += 2) {
     const v128_t x = wasm_f64x2_sub(wasm_v128_load(s + i), vmax);
-    const v128_t k = wasm_f64x2_floor(wasm_f64x2_add(wasm_f64x2_mul(x, splat(1.4426950408889634)), splat(0.5)));
-    const v128_t r = wasm_f64x2_sub(wasm_f64x2_sub(x, wasm_f64x2_mul(k, splat(0.6931471803691238))),
-                                    wasm_f64x2_mul(k, splat(1.9082149292705877e-10)));
-    v128_t p = splat(1.0 / 3628800.0);
-    for (double c : {1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5,
-                     1.0, 1.0})
-      p = wasm_f64x2_add(wasm_f64x2_mul(p, r), splat(c));
-    const v128_t scale = wasm_i64x2_shl(wasm_f64x2_add(k, splat(0x1p52 + 1023.0)), 52);
-    const v128_t in_range = wasm_f64x2_ge(x, splat(-708.0));  // also false for x = -inf
+    const v128_t k = wasm_f64x2_floor(wasm_f64x2_add(wasm_f64x2_mul(x, splat(detail::kExactLog2e)), splat(0.5)));
+    const v128_t r = wasm_f64x2_sub(wasm_f64x2_sub(x, wasm_f64x2_mul(k, splat(detail::kExactLn2Hi))),
+                                    wasm_f64x2_mul(k, splat(detail::kExactLn2Lo)));
+    v128_t p = splat(detail::kExactTaylor[0]);
+    for (std::size_t j = 1; j < std::size(detail::kExactTaylor); ++j)
+      p = wasm_f64x2_add(wasm_f64x2_mul(p, r), splat(detail::kExactTaylor[j]));
+    const v128_t scale = wasm_i64x2_shl(wasm_f64x2_add(k, splat(detail::kExact2nBias)), 52);
+    const v128_t in_range = wasm_f64x2_ge(x, splat(detail::kExactMin));  // also false for x = -inf
     wasm_v128_store(out + i, wasm_v128_and(wasm_f64x2_mul(p, scale), in_range));
   }
 #endif

@@ -1,6 +1,7 @@
 // Sampling one token: repetition penalty, temperature, top-k, top-p, min-p, then one seeded draw.
-// Everything here runs in double in a fixed scalar order (classes visited by ascending index, sorted prefixes under a
-// strict total order, exact_exp instead of libm), so a seed gives the same index on every build and platform.
+// Everything here runs in double in a fixed order (classes visited by ascending index, sorted prefixes under a strict
+// total order, exact_exp instead of libm, its vector form giving the scalar function's bits lane by lane), so a seed
+// gives the same index on every build and platform.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -34,6 +35,17 @@ Status check(std::span<const float> logits, const SampleOptions& o, detail::Layo
   return {};
 }
 
+// Zeroes the weights of removed classes and sums the rest in ascending class order. weigh ends with it; after filters
+// that only removed classes (s unchanged, the most likely class kept, so the same max) it is all that is needed.
+void retotal(Distribution& d) {
+  d.total = 0;
+  for (std::size_t c = 0; c < d.kept.size(); ++c) {
+    const double w = d.kept[c] ? d.weight[c] : 0.0;
+    d.weight[c] = w;
+    d.total += w;
+  }
+}
+
 double weigh(Distribution& d, const std::vector<double>& s) {
   double max = -INFINITY;
   std::size_t count = 0;
@@ -43,18 +55,14 @@ double weigh(Distribution& d, const std::vector<double>& s) {
     if (s[c] > max) max = s[c];
   }
   d.weight.resize(s.size());
-  d.total = 0;
   // Either way the same bits: removed classes weigh +0, and adding +0 changes no sum.
   if (count * 4 >= s.size()) {
     // Most classes kept: vectorised over every class, then a branch-free pass.
     detail::k().exact_exp_shift(s.data(), max, d.weight.data(), s.size());
-    for (std::size_t c = 0; c < s.size(); ++c) {
-      const double w = d.kept[c] ? d.weight[c] : 0.0;
-      d.weight[c] = w;
-      d.total += w;
-    }
+    retotal(d);
   } else {
     // Few kept (top-k): only theirs.
+    d.total = 0;
     for (std::size_t c = 0; c < s.size(); ++c) {
       d.weight[c] = d.kept[c] ? detail::exact_exp(s[c] - max) : 0.0;
       if (d.kept[c]) d.total += d.weight[c];
@@ -94,17 +102,6 @@ void keep_nucleus(const std::vector<int32_t>& order, const std::vector<double>& 
   for (std::size_t i = 0; i < order.size(); ++i)
     if (bucket[i] > edge) kept[order[i]] = 0;
   for (std::size_t j = taken; j < boundary.size(); ++j) kept[boundary[j]] = 0;
-}
-
-// After filters that only removed classes (s unchanged, the most likely class kept, so the same max): the weights
-// stand; the removed ones drop out of the total, summed in the same order as weigh.
-void retotal(Distribution& d) {
-  d.total = 0;
-  for (std::size_t c = 0; c < d.kept.size(); ++c) {
-    const double w = d.kept[c] ? d.weight[c] : 0.0;
-    d.weight[c] = w;
-    d.total += w;
-  }
 }
 
 Status build(std::span<const float> logits, const SampleOptions& o, Distribution& d) {

@@ -196,10 +196,10 @@ export function makeLab(mod, { simd, version }) {
   }
 
   function marshal(fn, prepared, role) {
-    if (prepared.buffer) return { ptr: prepared.ptr, length: prepared.length, source: prepared.buffer, owned: true };
+    if (prepared.buffer) return { ptr: prepared.ptr, length: prepared.length, owned: true };
     const ptr = reserve(fn, role, prepared.length * 4);
     mod.HEAPF32.set(prepared.data, ptr >>> 2);
-    return { ptr, length: prepared.length, source: prepared.data, owned: false };
+    return { ptr, length: prepared.length, owned: false };
   }
 
   function marshalIndices(fn, list, role) {
@@ -262,7 +262,7 @@ export function makeLab(mod, { simd, version }) {
   }
 
   // A layout error is found before any scratch is sized by `rows`.
-  function checkLayout(fn, prepared, rows, ctx) {
+  function checkLayout(fn, prepared, ctx) {
     if (ctx.classes === 0) throw coreError(fn, 3, 0, 0, prepared.length, ctx);
   }
 
@@ -273,7 +273,7 @@ export function makeLab(mod, { simd, version }) {
     const rows = checkRows(fn, o.rows);
     const prepared = prepareVector(fn, 'logits', logits);
     const ctx = context(prepared, rows, { temperature });
-    checkLayout(fn, prepared, rows, ctx);
+    checkLayout(fn, prepared, ctx);
     const out = checkOut(fn, o.out, prepared.length);
     const input = marshal(fn, prepared, 'logits');
     // Compute in the caller's alloc buffer when given, else in place in scratch (the core allows aliasing).
@@ -292,7 +292,7 @@ export function makeLab(mod, { simd, version }) {
     const rows = checkRows(fn, o.rows);
     const prepared = prepareVector(fn, 'logits', logits);
     const ctx = context(prepared, rows, { temperature });
-    checkLayout(fn, prepared, rows, ctx);
+    checkLayout(fn, prepared, ctx);
     const input = marshal(fn, prepared, 'logits');
     const outPtr = reserve(fn, 'out', rows * 4);
     const code = call(input.ptr, input.length, rows, temperature, outPtr);
@@ -353,7 +353,7 @@ export function makeLab(mod, { simd, version }) {
     const ignoreIndex = checkInteger(fn, 'ignoreIndex', o.ignoreIndex, -100, -(2 ** 31), 2 ** 31 - 1, 'a 32-bit integer');
     const prepared = prepareVector(fn, 'logits', logits);
     const ctx = context(prepared, rows, { temperature, ignoreIndex });
-    checkLayout(fn, prepared, rows, ctx);
+    checkLayout(fn, prepared, ctx);
     const weight = prepareWeights(fn, o.weight, ctx.classes);
     const targets = prepareTargets(fn, target, rows, ctx);
     const out = extra.includes('out') ? checkOut(fn, o.out, prepared.length) : null;
@@ -402,7 +402,7 @@ export function makeLab(mod, { simd, version }) {
   }
 
   // The sampling filters, checked in JS for messages that quote the caller's values.
-  function samplingArgs(fn, o, classes, temperature) {
+  function samplingArgs(fn, o, classes) {
     const topKValue = checkInteger(fn, 'topK', o.topK, 0, 0, classes, `an integer in [0, ${classes}] (0 = off)`);
     const topP = checkUnit(fn, 'topP', o.topP, 1, { openLow: true });
     const minP = checkUnit(fn, 'minP', o.minP, 0);
@@ -425,7 +425,7 @@ export function makeLab(mod, { simd, version }) {
     }
     const temperatureLast = o.temperatureLast === undefined ? false : o.temperatureLast;
     if (typeof temperatureLast !== 'boolean') throw typeError(fn, 'temperatureLast', 'a boolean', temperatureLast);
-    return { topK: topKValue, topP, minP, penalty, tokens, temperatureLast, temperature };
+    return { topK: topKValue, topP, minP, penalty, tokens, temperatureLast };
   }
 
   function freshSeed() {
@@ -444,7 +444,7 @@ export function makeLab(mod, { simd, version }) {
     if (o.seed === undefined) seed = freshSeed();
     else seed = checkInteger(fn, 'seed', o.seed, 0, 0, 2 ** 32 - 1, 'an unsigned 32-bit integer');
     const prepared = prepareVector(fn, 'logits', logits);
-    const s = samplingArgs(fn, o, prepared.length, temperature);
+    const s = samplingArgs(fn, o, prepared.length);
     const input = marshal(fn, prepared, 'logits');
     const historyPtr = marshalIndices(fn, s.tokens, 'history');
     const outPtr = reserve(fn, 'out', 4);
@@ -460,7 +460,7 @@ export function makeLab(mod, { simd, version }) {
     const rows = checkRows(fn, o.rows);
     const prepared = prepareVector(fn, 'logits', logits);
     const ctx = context(prepared, rows, { ignoreIndex: -100 });
-    checkLayout(fn, prepared, rows, ctx);
+    checkLayout(fn, prepared, ctx);
     const targets = prepareTargets(fn, target, rows, ctx);
     const input = marshal(fn, prepared, 'logits');
     const t = marshalTargets(fn, targets);
@@ -489,7 +489,7 @@ export function makeLab(mod, { simd, version }) {
     }
     const eps = checkUnit(fn, 'labelSmoothing', o.labelSmoothing, 0);
     const withSampling = SAMPLING_KEYS.some((key) => o[key] !== undefined);
-    const s = samplingArgs(fn, o, C, temperature);
+    const s = samplingArgs(fn, o, C);
     const logitsCopy = prepared.buffer ? Float32Array.from(prepared.buffer.array) : Float32Array.from(prepared.data);
     const input = marshal(fn, prepared, 'logits');
     const historyPtr = marshalIndices(fn, s.tokens, 'history');

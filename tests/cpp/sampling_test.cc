@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <map>
 #include <set>
 #include <string>
@@ -286,15 +285,14 @@ TEST_CASE("exact_exp_shift: every variant gives exact_exp's bits, at every lengt
     s[rng.below(n + 1)] = -INFINITY;                             // a masked class
     const double max = 100.0;
     for (std::size_t off : {std::size_t{0}, std::size_t{1}}) {
-      if (off + n > s.size()) continue;
       std::vector<double> simd(n, -1.0), scalar(n, -1.0);
       kn::kSimd.exact_exp_shift(s.data() + off, max, simd.data(), n);
       kn::kScalar.exact_exp_shift(s.data() + off, max, scalar.data(), n);
       std::size_t mismatches = 0, wrong = 0;
       for (std::size_t i = 0; i < n; ++i) {
         const double want = logitlab::detail::exact_exp(s[off + i] - max);
-        mismatches += std::memcmp(&simd[i], &want, sizeof want) != 0;
-        wrong += std::memcmp(&scalar[i], &want, sizeof want) != 0;
+        mismatches += !test::same_bits(simd[i], want);
+        wrong += !test::same_bits(scalar[i], want);
       }
       INFO("n " << n << " offset " << off);
       CHECK(mismatches == 0);

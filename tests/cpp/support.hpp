@@ -115,7 +115,10 @@ inline float guard_float() {
   return f;
 }
 
-inline bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+template <class T>
+bool same_bits(T a, T b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 // The accuracy contract of logitlab.hpp and API.md.
 inline double prob_tolerance(double want) { return 1e-6 + 2e-5 * std::fabs(want); }

@@ -124,9 +124,9 @@ export default {
         seed.update(state);
         topK.input.max = String(state.logits.length);
         const p = lab.softmax(state.logits, { temperature: state.temperature });
-        const current = keptSet(lab, state, state.temperatureLast);
         const first = keptSet(lab, state, false);
         const last = keptSet(lab, state, true);
+        const current = state.temperatureLast ? last : first;
         const kept = new Set(current.kept);
         const { counts, draws, last: lastToken } = histogram(lab, state);
         const names = (t) => `${listTokens(Array.from(t.kept, (i) => state.labels[i]))} (${t.kept.length})`;

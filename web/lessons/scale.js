@@ -7,10 +7,25 @@ import { barChart } from '../ui/chart.js';
 import { button, readouts, temperatureControl } from '../ui/controls.js';
 import { lineChart } from '../ui/curve.js';
 import { h, perFrame, scrollBox } from '../ui/dom.js';
+import { maxAbsDifference } from './shared.js';
 
 const TOP = 10;
 const VIEW = 50;
 const RANKS = [1, 2, 5, 10, 20, 50, 100, 500, 1000, 5000, 10000, 50257];
+
+// The vocabulary (50,257 seeded draws) is built once and shared by the view and the questions: it never changes.
+let vocabularyOnce = null;
+const sharedVocabulary = () => (vocabularyOnce ??= makeVocabulary());
+
+// The probability the VIEW most likely tokens hold at T = 1.
+function topMass(lab) {
+  const { logits } = sharedVocabulary();
+  const p = lab.softmax(logits);
+  return Array.from(lab.topK(logits, VIEW).indices).reduce((a, i) => a + p[i], 0);
+}
+
+// How many tokens the top-p = 0.9 nucleus keeps at temperature T.
+const nucleusSize = (lab, T) => lab.trace(sharedVocabulary().logits, { temperature: T, topP: 0.9 }).kept.length;
 
 // Runs fn repeatedly for about `budget` ms in a few batches; returns the fastest time per call (ms).
 async function timeIt(fn, budget = 60) {
@@ -51,15 +66,11 @@ export default {
       ask: 'At T = 1, what share of the probability do the 50 most likely of the 50,257 tokens hold?',
       choices: ['Essentially all of it (over 99.9%)', 'Most of it, but a visible slice is missing', 'Less than half'],
       answer({ lab }) {
-        const v = makeVocabulary();
-        const p = lab.softmax(v.logits);
-        const mass = Array.from(lab.topK(v.logits, VIEW).indices).reduce((a, i) => a + p[i], 0);
+        const mass = topMass(lab);
         return mass > 0.999 ? 0 : mass >= 0.5 ? 1 : 2;
       },
       reveal({ lab }) {
-        const v = makeVocabulary();
-        const p = lab.softmax(v.logits);
-        const mass = Array.from(lab.topK(v.logits, VIEW).indices).reduce((a, i) => a + p[i], 0);
+        const mass = topMass(lab);
         return `The top 50 hold ${formatProbability(mass)}; the other 50,207 tokens share ${formatProbability(1 - mass)}, none of them more than a sliver.`;
       },
     },
@@ -68,15 +79,11 @@ export default {
       ask: 'Raise T from 1 to 1.5. How many tokens does the top-p = 0.9 nucleus need then?',
       choices: ['About as many as at T = 1', 'About ten times as many', 'Thousands'],
       answer({ lab }) {
-        const v = makeVocabulary();
-        const a = lab.trace(v.logits, { temperature: 1, topP: 0.9 }).kept.length;
-        const b = lab.trace(v.logits, { temperature: 1.5, topP: 0.9 }).kept.length;
+        const a = nucleusSize(lab, 1), b = nucleusSize(lab, 1.5);
         return b >= 1000 ? 2 : b >= 5 * a ? 1 : 0;
       },
       reveal({ lab }) {
-        const v = makeVocabulary();
-        const a = lab.trace(v.logits, { temperature: 1, topP: 0.9 }).kept.length;
-        const b = lab.trace(v.logits, { temperature: 1.5, topP: 0.9 }).kept.length;
+        const a = nucleusSize(lab, 1), b = nucleusSize(lab, 1.5);
         return `${formatCount(a)} tokens at T = 1, ${formatCount(b)} at T = 1.5. Flattening lifts the whole crowd at once, and there are 50,000 of them.`;
       },
       tryIt: { text: 'Set T = 1.5', apply: () => ({ temperature: 1.5 }) },
@@ -84,7 +91,8 @@ export default {
   ],
   view(ctx) {
     const { lab, store } = ctx;
-    const vocabulary = makeVocabulary();
+    const vocabulary = sharedVocabulary();
+    const best = lab.topK(vocabulary.logits, VIEW).indices;  // the order of the logits, whatever T
     const control = temperatureControl(store, { presets: false });
     const top = barChart({
       caption: 'The most likely next tokens',
@@ -152,10 +160,7 @@ export default {
           try {
             input.array.set(vocabulary.logits);
             const ms = await timeIt(() => build.softmax(input, { out: output }));
-            let diff = 0;
-            const out = output.array;
-            for (let i = 0; i < C; ++i) diff = Math.max(diff, Math.abs(out[i] - reference[i]));
-            rows.push([name, ms, C / (ms * 1000), diff]);
+            rows.push([name, ms, C / (ms * 1000), maxAbsDifference(output.array, reference)]);
           } finally {
             input.free();
             output.free();
@@ -163,9 +168,7 @@ export default {
         }
         const out = new Float32Array(C);
         const ms = await timeIt(() => plainSoftmax(vocabulary.logits, out));
-        let diff = 0;
-        for (let i = 0; i < C; ++i) diff = Math.max(diff, Math.abs(out[i] - reference[i]));
-        rows.push(['Plain JavaScript (comparison only)', ms, C / (ms * 1000), diff]);
+        rows.push(['Plain JavaScript (comparison only)', ms, C / (ms * 1000), maxAbsDifference(out, reference)]);
         if (destroyed) return;
         timingBody.replaceChildren(...rows.map(([name, t, rate, d]) => h('tr', null, h('th', { scope: 'row' }, name),
           h('td', { class: 'num', dataset: typeof t === 'number' ? { value: String(t) } : {} }, typeof t === 'number' ? formatDuration(t) : t),
@@ -196,7 +199,6 @@ export default {
       const start = performance.now();
       const p = lab.softmax(vocabulary.logits, { temperature: T });
       const elapsed = performance.now() - start;
-      const best = lab.topK(vocabulary.logits, VIEW).indices;
       const mass = Array.from(best).reduce((a, i) => a + p[i], 0);
       const n90 = lab.trace(vocabulary.logits, { temperature: T, topP: 0.9 }).kept.length;
       const n95 = lab.trace(vocabulary.logits, { temperature: T, topP: 0.95 }).kept.length;

@@ -150,7 +150,7 @@ export default {
           setText(cells[0], state.labels[k]);
           const values = [t.logits[k], t.scaled[k], t.shifted[k], t.exp[k], t.probabilities[k]];
           values.forEach((v, c) => {
-            setText(cells[c + 1], c === 4 ? formatDecimal(v, 4) : formatDecimal(v, 4));
+            setText(cells[c + 1], formatDecimal(v, 4));
             cells[c + 1].dataset.value = String(v);
           });
         });
