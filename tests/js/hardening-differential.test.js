@@ -12,6 +12,8 @@ import { describe, test } from 'node:test';
 
 import createLogitLab from 'logitlab';
 
+import { sfc32 } from './reference.js';
+
 const SEED = Number(process.env.LOGITLAB_DIFF_SEED ?? 61128);
 const SCALE = Number(process.env.LOGITLAB_DIFF_SCALE ?? 1);
 // Random inputs per function and build, and the largest batch (rows * C) each function gets.
@@ -38,19 +40,7 @@ assert.equal(builds.scalar.simd, false, 'the scalar build must load ({ simd: fal
 // Random numbers: sfc32, seeded per (function, case), so any case reruns alone.
 
 function random(seed) {
-  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = seed >>> 0;
-  const next = () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
-    const t = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    d = (d + 1) | 0;
-    const r = (t + d) | 0;
-    c = (c + r) | 0;
-    return (r >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 12; ++i) next();
+  const next = sfc32(seed, 12);
   const r = {
     next,
     int: (n) => Math.floor(next() * n),

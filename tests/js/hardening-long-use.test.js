@@ -9,28 +9,12 @@ import vm from 'node:vm';
 
 import createLogitLab from 'logitlab';
 
-import { assertAllClose, crossEntropyRef, probabilityTolerance, softmaxRef } from './reference.js';
+import { assertAllClose, crossEntropyRef, probabilityTolerance, sfc32, softmaxRef } from './reference.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
 
 const CALLS = Number(process.env.LOGITLAB_LONG_CALLS ?? 1_000_000);
-
-// sfc32, seeded: the same million calls every run.
-function random(seed) {
-  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = seed >>> 0;
-  return () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
-    const t = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    d = (d + 1) | 0;
-    const r = (t + d) | 0;
-    c = (c + r) | 0;
-    return (r >>> 0) / 4294967296;
-  };
-}
 
 // Answers between misuses, against the float64 references.
 const assertSoftmax = (got, z, where) => assertAllClose(got, softmaxRef(z), probabilityTolerance, where);
@@ -43,7 +27,7 @@ const heapUsed = () => {
 
 test(`${CALLS.toLocaleString('en')} mixed calls keep WebAssembly memory and the JS heap flat`, async (t) => {
   const lab = await createLogitLab();
-  const next = random(20261128);
+  const next = sfc32(20261128);  // the same million calls every run
   const int = (n) => Math.floor(next() * n);
   const logits = (n) => Float32Array.from({ length: n }, () => 8 * next() - 4);
   // Inputs reused across calls, as a training loop would: a few sizes up to 1,000 classes and 4 rows.

@@ -9,6 +9,24 @@ import assert from 'node:assert/strict';
 // Seeded data
 
 // mulberry32: a small seeded generator, so every random test is reproducible from the seed in its failure message.
+// sfc32, seeded: uniform numbers in [0, 1), the first `skip` thrown away. For the hardening suites' reproducible cases.
+export function sfc32(seed, skip = 0) {
+  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = seed >>> 0;
+  const next = () => {
+    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    const t = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    const r = (t + d) | 0;
+    c = (c + r) | 0;
+    return (r >>> 0) / 4294967296;
+  };
+  for (let k = 0; k < skip; ++k) next();
+  return next;
+}
+
 export function rng(seed) {
   let a = seed >>> 0;
   const next = () => {

@@ -170,7 +170,7 @@ export default {
       const after = lossOf(store.get());
       history.push([steps, after.loss]);
       if (history.length > MAX_HISTORY) history = history.slice(-MAX_HISTORY);
-      render(store.get());
+      render(store.get(), after);
       if (timer && Math.abs(t.loss - after.loss) < 1e-7) pause('stopped: the loss stopped changing');
     }
     function resume() {
@@ -211,11 +211,11 @@ export default {
       if (after) after.rows.forEach((r, k) => setText(batchBody.children[k].children[4], formatProbability(r.confidence)));
     }
 
-    function render(state) {
+    // t: the state's trace, when the caller has it already.
+    function render(state, t = lossOf(state)) {
       target.update(state);
       rate.update(state);
       smoothing.update(state);
-      const t = lossOf(state);
       const i = state.target;
       status.update({
         steps: { text: String(steps), value: steps },
@@ -246,13 +246,12 @@ export default {
     return {
       node,
       update(state) {
-        if (!stepping) {
-          // A change from outside the training loop starts a new history.
-          const t = lossOf(state);
-          if (!timer) start = state.logits.slice();
-          history = [[steps, t.loss]];
-        }
-        if (!stepping) render(state);
+        if (stepping) return;
+        // A change from outside the training loop starts a new history.
+        const t = lossOf(state);
+        if (!timer) start = state.logits.slice();
+        history = [[steps, t.loss]];
+        render(state, t);
       },
       destroy() {
         clearInterval(timer);

@@ -108,17 +108,15 @@ export default {
         formulas().map((f) => formulaBox(null, f))));
     return {
       node,
-      slider: control.slider,
       update(state) {
         control.update(state);
         fields.update(state);
         const T = state.temperature;
-        const p = lab.softmax(state.logits, { temperature: T });
-        const scaled = lab.trace(state.logits, { temperature: T }).scaled;
+        // One call gives the probabilities, the scaled logits and the entropy.
+        const { probabilities: p, scaled, entropy: H } = lab.trace(state.logits, { temperature: T });
         const C = state.logits.length;
         chart.update(probabilityRows(state, p, { extra: (i) => ({ scaled: scaled[i] }) }),
           { max: 1, reference: 1 / C, caption: `Probabilities at T = ${formatNumber(T, 3)} (dashed line: uniform, 1/${C})` });
-        const H = lab.entropy(state.logits, { temperature: T });
         // The entropy of C equal logits, from the module: ln C.
         const Hmax = lab.entropy(new Float32Array(C));
         const top = argmax(p);
