@@ -9,7 +9,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-export const SITE = resolve(here, '..', 'build', 'site');
+export const SITE = process.env.LOGITLAB_SITE ?? resolve(here, '..', 'build', 'site');
 export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 
 const TYPES = {

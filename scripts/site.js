@@ -12,7 +12,8 @@ import { gzipSync } from 'node:zlib';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const web = join(root, 'web');
 const dist = join(root, 'dist');
-const out = join(root, 'build', 'site');
+// LOGITLAB_SITE puts it elsewhere (several test runs at once each build their own copy).
+const out = process.env.LOGITLAB_SITE ?? join(root, 'build', 'site');
 const minify = !process.argv.includes('--no-minify');
 const MODULE_FILES = ['logitlab.js', 'logitlab-simd.wasm', 'logitlab-scalar.wasm'];
 

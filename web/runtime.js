@@ -4,7 +4,7 @@ import createLogitLab from './logitlab.js';
 import { LESSONS } from './lessons/index.js';
 import { h, paragraphs, prose } from './ui/dom.js';
 import { announcer } from './ui/live.js';
-import { question } from './ui/question.js';
+import { question, scoreText } from './ui/question.js';
 
 const builds = new Map();
 
@@ -29,30 +29,74 @@ function applyHidden(root, hide) {
   for (const node of root.querySelectorAll('[data-part]')) node.classList.toggle('part-hidden', hide.includes(node.dataset.part));
 }
 
-// Mounts lesson `id` into `container`. Returns { article, destroy }.
-export function mountLesson(container, { id, store, lab, headingLevel = 1, embedded = false }) {
+// Opens or closes the parts of a view that give a question's answer away (data-gate="id [id…]"): closed while any
+// question they name is shown and not yet answered. A closed part is blurred, inert and hidden from screen readers.
+function applyGates(root, isOpen) {
+  for (const node of root.querySelectorAll('[data-gate]')) {
+    const closed = node.dataset.gate.split(/\s+/).some((id) => !isOpen(id));
+    node.classList.toggle('gated', closed);
+    node.dataset.gateNote ??= 'Answer the prediction above to see this';
+    node.inert = closed;
+    if (closed) node.setAttribute('aria-hidden', 'true');
+    else node.removeAttribute('aria-hidden');
+  }
+}
+
+// Mounts lesson `id` into `container`. Returns { article, destroy }. onAnswer({ lesson, question, choice, correct,
+// attempt, score }) is called when the learner commits an answer (the host page's events hang on it).
+export function mountLesson(container, { id, store, lab, headingLevel = 1, embedded = false, onAnswer }) {
   const lesson = lessonById(id);
   const index = LESSONS.indexOf(lesson);
   const { node: liveNode, announce } = announcer();
   const sub = Math.min(6, headingLevel + 1);
+  const answers = () => store.get().answers?.[id] ?? {};
+  const placed = new Set();
+  let items = [];
   const ctx = {
     lab,
     store,
     announce,
     loadLab,
     embedded,
+    lessonId: id,
     heading: (text, props) => h(`h${sub}`, props, text),
+    answers,
+    // The view puts question `qid` where it belongs: before the part that answers it.
+    question(qid) {
+      const item = items.find((q) => q.id === qid);
+      if (!item) throw new Error(`lesson ${id}: no question ${qid}`);
+      placed.add(qid);
+      return item.node;
+    },
+    // True once question `qid` may be given away: answered, not shown in this state, or hidden by the embed.
+    isOpen(qid) {
+      const item = items.find((q) => q.id === qid);
+      return !item || Boolean(answers()[qid]) || !item.shown() || store.get().hide.includes('questions');
+    },
+    record(qid, entry, event) {
+      const all = store.get().answers ?? {};
+      store.set({ answers: { ...all, [id]: { ...answers(), [qid]: entry } } });
+      onAnswer?.({ lesson: id, question: qid, ...event, score: score() });
+    },
   };
+  items = lesson.questions.map((q) => question(q, ctx));
+  function score() {
+    const shown = items.filter((q) => q.shown());
+    const right = shown.filter((q) => answers()[q.id]?.first.correct).length;
+    return { right, answered: shown.filter((q) => answers()[q.id]).length, shown: shown.length };
+  }
   const title = h(`h${headingLevel}`, { class: 'lesson-title', tabindex: '-1' },
-    h('span', { class: 'lesson-number' }, `Lesson ${index + 1} of ${LESSONS.length}`), ' ', lesson.title);
+    embedded ? null : [h('span', { class: 'lesson-number' }, `Lesson ${index + 1} of ${LESSONS.length}`), ' '], lesson.title);
+  const scoreLine = h('p', { class: 'lesson-score', dataset: { part: 'questions' } });
   const header = h('header', { class: 'lesson-header', dataset: { part: 'title' } }, title,
-    h('p', { class: 'lesson-summary' }, prose(lesson.summary)));
+    h('p', { class: 'lesson-summary' }, prose(lesson.summary)), scoreLine);
   const intro = h('div', { class: 'lesson-intro prose', dataset: { part: 'intro' } }, paragraphs(lesson.intro));
   const errorBox = h('div', { class: 'error-box', role: 'alert', hidden: true });
   const view = lesson.view(ctx);
-  const questions = lesson.questions.length
+  const rest = items.filter((q) => !placed.has(q.id));
+  const questions = rest.length
     ? h('section', { class: 'questions', dataset: { part: 'questions' } }, ctx.heading('Predict, then check'),
-      lesson.questions.map((q) => question(q, ctx)))
+      rest.map((q) => q.node))
     : null;
   const notes = lesson.notes?.length
     ? h('section', { class: 'notes prose', dataset: { part: 'notes' } }, ctx.heading('Take away'),
@@ -64,6 +108,7 @@ export function mountLesson(container, { id, store, lab, headingLevel = 1, embed
 
   function render(state) {
     try {
+      for (const q of items) q.update(state);
       view.update(state);
       errorBox.hidden = true;
     } catch (error) {
@@ -71,7 +116,9 @@ export function mountLesson(container, { id, store, lab, headingLevel = 1, embed
       errorBox.hidden = false;
       errorBox.textContent = `This view could not be computed: ${error.message}`;
     }
+    scoreLine.textContent = scoreText(items, answers());
     applyHidden(article, state.hide);
+    applyGates(article, ctx.isOpen);
   }
   const unsubscribe = store.subscribe((state) => render(state));
   render(store.get());
