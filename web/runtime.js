@@ -42,6 +42,23 @@ function applyGates(root, isOpen) {
   }
 }
 
+// Linked tokens: hovering or focusing anything marked data-token="k" (a bar, a table row, a formula term, a control)
+// lights every element of the lesson marked with the same token.
+function linkTokens(article) {
+  let lit = null;
+  const light = (token) => {
+    if (token === lit) return;
+    for (const node of article.querySelectorAll('.linked')) node.classList.remove('linked');
+    lit = token;
+    if (token !== null) for (const node of article.querySelectorAll(`[data-token="${CSS.escape(token)}"]`)) node.classList.add('linked');
+  };
+  const from = (event) => event.target.closest?.('[data-token]')?.dataset.token ?? null;
+  article.addEventListener('pointerover', (event) => light(from(event)));
+  article.addEventListener('pointerleave', () => light(null));
+  article.addEventListener('focusin', (event) => light(from(event)));
+  article.addEventListener('focusout', () => light(null));
+}
+
 // Mounts lesson `id` into `container`. Returns { article, destroy }. onAnswer({ lesson, question, choice, correct,
 // attempt, score }) is called when the learner commits an answer (the host page's events hang on it).
 export function mountLesson(container, { id, store, lab, headingLevel = 1, embedded = false, onAnswer }) {
@@ -105,6 +122,7 @@ export function mountLesson(container, { id, store, lab, headingLevel = 1, embed
   const article = h('article', { class: 'lesson', dataset: { lesson: id } }, header, intro, errorBox, view.node,
     questions, notes, liveNode);
   container.replaceChildren(article);
+  linkTokens(article);
 
   function render(state) {
     try {

@@ -3,7 +3,8 @@
 import { clear, h, setText, uid, scrollBox } from './dom.js';
 
 // columns: [{ key, header, numeric?, format? }]; rows given to update() carry `cells: { key: value }`.
-export function barChart({ caption, columns, legend = [], signed = false, tableSummary = 'Show these numbers as a table' }) {
+// focusable: each bar row takes keyboard focus (and so lights its token everywhere, see runtime.js's linked tokens).
+export function barChart({ caption, columns, legend = [], signed = false, tableSummary = 'Show these numbers as a table', focusable = false }) {
   const captionNode = h('figcaption', { class: 'chart-caption' }, caption ?? '');
   const bars = h('div', { class: ['bars', signed && 'bars-signed'] });
   const legendNode = legend.length
@@ -32,7 +33,7 @@ export function barChart({ caption, columns, legend = [], signed = false, tableS
       const reference = h('span', { class: 'bar-reference', hidden: true });
       const track = h('span', { class: 'bar-track', 'aria-hidden': 'true' }, reference, fill, marker);
       const value = h('span', { class: 'bar-value' });
-      const rowNode = h('div', { class: 'bar-row' }, label, track, value);
+      const rowNode = h('div', { class: 'bar-row', tabindex: focusable ? '0' : undefined }, label, track, value);
       bars.append(rowNode);
       const cells = columns.map((c) => h(c.key === columns[0].key ? 'th' : 'td', {
         class: c.numeric ? 'num' : '', scope: c.key === columns[0].key ? 'row' : undefined,
@@ -43,7 +44,8 @@ export function barChart({ caption, columns, legend = [], signed = false, tableS
     }
   }
 
-  // rows: [{ label, value, valueText, marker?, tone?, cells }]; max: the axis end (default 1 or the largest |value|).
+  // rows: [{ label, value, valueText, marker?, tone?, token?, cells }]; max: the axis end (default 1 or the largest
+  // |value|). token (default: the row's index) ties the bar and its table row to the same token elsewhere on the page.
   function update(rows, { max, reference, caption: newCaption } = {}) {
     if (rows.length !== rowNodes.length) build(rows.length);
     if (newCaption !== undefined) {
@@ -76,6 +78,8 @@ export function barChart({ caption, columns, legend = [], signed = false, tableS
         n.reference.hidden = true;
       }
       n.tr.className = r.tone ? `tone-${r.tone}` : '';
+      n.rowNode.dataset.token = String(r.token ?? i);
+      n.tr.dataset.token = String(r.token ?? i);
       columns.forEach((c, k) => {
         const v = r.cells[c.key];
         const cell = n.cells[k];
