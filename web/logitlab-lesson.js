@@ -1,15 +1,14 @@
 // <logitlab-lesson lesson="temperature" logits="2,1,0.1" labels="cat,dog,apple"></logitlab-lesson>
 // One module script defines the element. Each element is a lesson in its own shadow root with the lessons' stylesheet
 // (loaded from beside this script, so no inline style is needed); attributes use the same names as the embed's URL
-// parameters: lesson, logits, labels, temperature, seed, hide, target, topk, topp, minp, order, smoothing, lr.
+// parameters (FIELD_NAMES: lesson, logits, labels, temperature, seed, hide, target, topk, topp, minp, order, …).
 // It fires a "logitlab-change" event (detail: the state) when the learner changes something.
-import { LESSON_IDS, stateFromRecord } from './model/state.js';
+import { FIELD_NAMES, LESSON_IDS, stateFromRecord } from './model/state.js';
 import { loadLab, mountLesson } from './runtime.js';
 import { createStore } from './store.js';
 import { h } from './ui/dom.js';
 
-const ATTRIBUTES = ['lesson', 'logits', 'labels', 'temperature', 'seed', 'draws', 'topk', 'topp', 'minp', 'order',
-  'target', 'focus', 'smoothing', 'lr', 'shift', 'mask', 'hide'];
+const ATTRIBUTES = FIELD_NAMES;
 const STYLESHEET = new URL('./style.css', import.meta.url).href;
 
 function recordOf(element) {

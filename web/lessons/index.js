@@ -1,4 +1,5 @@
-// The lessons, in teaching order. Each is data (title, prose, questions) plus a small view.
+// The lessons, in teaching order (the order of LESSON_IDS, the one list of lesson ids). Each is data (title, prose,
+// questions) plus a small view.
 import crossEntropy from './cross-entropy.js';
 import learning from './learning.js';
 import logits from './logits.js';
@@ -6,6 +7,8 @@ import sampling from './sampling.js';
 import scale from './scale.js';
 import softmax from './softmax.js';
 import stability from './stability.js';
+import { LESSON_IDS } from '../model/state.js';
 import temperature from './temperature.js';
 
-export const LESSONS = [logits, softmax, temperature, sampling, stability, crossEntropy, learning, scale];
+const ALL = [logits, softmax, temperature, sampling, stability, crossEntropy, learning, scale];
+export const LESSONS = LESSON_IDS.map((id) => ALL.find((l) => l.id === id));

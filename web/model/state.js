@@ -19,35 +19,6 @@ export const LIMITS = {
   shift: [-120, 120],
 };
 
-export function defaults() {
-  return {
-    lesson: '',
-    labels: ['cat', 'dog', 'apple', 'bird', 'fish', 'tree'],
-    logits: [2, 1, 0.1, 0.6, -0.8, -2],
-    temperature: 1,
-    seed: 42,
-    draws: 0,
-    topK: 0,
-    topP: 1,
-    minP: 0,
-    temperatureLast: false,
-    target: 0,
-    focus: 0,
-    smoothing: 0,
-    lr: 0.5,
-    shift: 0,
-    mask: [],
-    hide: [],
-  };
-}
-
-// Query-string names of the state's fields (the issue fixes lesson, logits, labels, hide).
-const NAMES = {
-  lesson: 'lesson', labels: 'labels', logits: 'logits', temperature: 'temperature', seed: 'seed', draws: 'draws',
-  topK: 'topk', topP: 'topp', minP: 'minp', temperatureLast: 'order', target: 'target', focus: 'focus',
-  smoothing: 'smoothing', lr: 'lr', shift: 'shift', mask: 'mask', hide: 'hide',
-};
-
 // Rounds to `digits` significant digits: the values a user sees are the values in the state and in the link.
 export function roundSignificant(x, digits) {
   if (!Number.isFinite(x) || x === 0) return x;
@@ -113,59 +84,96 @@ function real(text, lo, hi, { openLow = false } = {}) {
   return v;
 }
 
+const number = (v) => (v === -Infinity ? '-inf' : String(v));
+const encodeList = (items) => items.map((x) => encodeURIComponent(x)).join(',');
+const tokenCount = (s) => s.logits.length;
+
+// Every field of the state, once: its key, its name in a link (and as a <logitlab-lesson> attribute), its initial
+// value, how a link's raw text is read (undefined: ignored and reported), how it is kept consistent with the rest of
+// the state (fit), and how it is written back (write; fields equal to their initial value are left out of links).
+// Adding a link parameter is one row here. Fields are read in this order: later rows may use earlier ones (C).
+export const FIELDS = [
+  { key: 'lesson', name: 'lesson', initial: '',
+    parse: (raw) => (LESSON_IDS.includes(raw) ? raw : undefined), always: true },
+  { key: 'logits', name: 'logits', initial: [2, 1, 0.1, 0.6, -0.8, -2], list: true,
+    parse(raw) {
+      const parsed = parseLogitList(splitRaw(raw).join(','));
+      return parsed.values && parsed.values.some((v) => v !== -Infinity) ? parsed.values : undefined;
+    },
+    fit: (v) => v.map((z) => (z === -Infinity ? z : roundSignificant(z, 6))),
+    write: (v) => v.map(number).join(',') },
+  { key: 'labels', name: 'labels', initial: ['cat', 'dog', 'apple', 'bird', 'fish', 'tree'], list: true,
+    parse(raw) {
+      const labels = splitRaw(raw).map((x) => x.trim().slice(0, LIMITS.label));
+      return labels.length > 0 && labels.length <= LIMITS.tokens ? labels : undefined;
+    },
+    fit: (v, s) => fitLabels(v, tokenCount(s)),
+    // Labels are compared with the initial ones cut or padded to the logits' length.
+    differs: (v, s, base) => !sameList(v, fitLabels(base.labels, tokenCount(s))),
+    write: (v) => encodeList(v) },
+  { key: 'temperature', name: 'temperature', initial: 1,
+    parse: (raw) => {
+      const t = real(raw, ...LIMITS.temperature);
+      return t === undefined ? undefined : roundSignificant(t, 3);
+    },
+    fit: (v) => roundSignificant(clamp(v, LIMITS.temperature), 3) },
+  { key: 'seed', name: 'seed', initial: 42, parse: (raw) => integer(raw, 0, 2 ** 32 - 1) },
+  { key: 'draws', name: 'draws', initial: 0, parse: (raw) => integer(raw, 0, LIMITS.draws) },
+  { key: 'topK', name: 'topk', initial: 0, parse: (raw, s) => integer(raw, 0, tokenCount(s)),
+    fit: (v, s) => Math.min(v, tokenCount(s)) },
+  { key: 'topP', name: 'topp', initial: 1, parse: (raw) => real(raw, 0, 1, { openLow: true }) },
+  { key: 'minP', name: 'minp', initial: 0, parse: (raw) => real(raw, 0, 1) },
+  { key: 'target', name: 'target', initial: 0, parse: (raw, s) => integer(raw, 0, tokenCount(s) - 1),
+    fit: (v, s) => Math.min(v, tokenCount(s) - 1) },
+  { key: 'focus', name: 'focus', initial: 0, parse: (raw, s) => integer(raw, 0, tokenCount(s) - 1),
+    fit: (v, s) => Math.min(v, tokenCount(s) - 1) },
+  { key: 'smoothing', name: 'smoothing', initial: 0, parse: (raw) => real(raw, 0, 1) },
+  { key: 'lr', name: 'lr', initial: 0.5, parse: (raw) => real(raw, ...LIMITS.lr) },
+  { key: 'shift', name: 'shift', initial: 0, parse: (raw) => real(raw, ...LIMITS.shift) },
+  { key: 'temperatureLast', name: 'order', initial: false,
+    parse: (raw) => (raw === 'last' ? true : raw === 'first' ? false : undefined),
+    write: (v) => (v ? 'last' : 'first') },
+  { key: 'mask', name: 'mask', initial: [], list: true,
+    parse(raw, s) {
+      const mask = raw === '' ? [] : raw.split(',').map((x) => integer(x, 0, tokenCount(s) - 1));
+      return mask.includes(undefined) ? undefined : [...new Set(mask)].sort((a, b) => a - b);
+    },
+    fit: (v, s) => v.filter((i) => i < tokenCount(s)),
+    write: (v) => v.join(',') },
+  // Unknown parts are reported; the known ones are kept.
+  { key: 'hide', name: 'hide', initial: [], list: true,
+    parse(raw, s, problems) {
+      const hide = raw === '' ? [] : raw.split(',').map((x) => x.trim());
+      const unknown = hide.filter((p) => !PARTS.includes(p));
+      if (unknown.length) problems.push(`hide=${unknown.join(',')} (known parts: ${PARTS.join(', ')})`);
+      return hide.filter((p) => PARTS.includes(p));
+    },
+    write: (v) => v.join(',') },
+];
+
+// The names a link (or an element's attributes) may use.
+export const FIELD_NAMES = FIELDS.map((f) => f.name);
+
+export function defaults() {
+  return Object.fromEntries(FIELDS.map((f) => [f.key, Array.isArray(f.initial) ? [...f.initial] : f.initial]));
+}
+
 // Reads a record of raw (still percent-encoded inside comma lists) string values into a normalised state; anything
 // missing or invalid keeps its default. `problems` lists what was ignored, for a notice.
 export function stateFromRecord(record, base = defaults()) {
   const state = { ...base };
   const problems = [];
-  const get = (key) => record[NAMES[key]];
-  const set = (key, value) => {
-    if (value === undefined) problems.push(`${NAMES[key]}=${get(key)}`);
-    else state[key] = value;
-  };
-  if (get('lesson') !== undefined) set('lesson', LESSON_IDS.includes(get('lesson')) ? get('lesson') : undefined);
-  if (get('logits') !== undefined) {
-    const parsed = parseLogitList(splitRaw(get('logits')).join(','));
-    const ok = parsed.values && parsed.values.some((v) => v !== -Infinity);
-    set('logits', ok ? parsed.values : undefined);
-  }
-  if (get('labels') !== undefined) {
-    const labels = splitRaw(get('labels')).map((s) => s.trim().slice(0, LIMITS.label));
-    set('labels', labels.length > 0 && labels.length <= LIMITS.tokens ? labels : undefined);
-    if (get('logits') === undefined && state.labels.length !== state.logits.length) {
+  for (const f of FIELDS) {
+    const raw = record[f.name];
+    if (raw === undefined) continue;
+    const value = f.parse(raw, state, problems);
+    if (value === undefined) problems.push(`${f.name}=${raw}`);
+    else state[f.key] = value;
+    if (f.key === 'labels' && record.logits === undefined && state.labels.length !== state.logits.length) {
       // Labels alone: keep the default logits for as many tokens as there are labels.
       state.logits = fitLength(base.logits, state.labels.length);
     }
-  }
-  state.labels = fitLabels(state.labels, state.logits.length);
-  const C = state.logits.length;
-  if (get('temperature') !== undefined) {
-    const t = real(get('temperature'), ...LIMITS.temperature);
-    set('temperature', t === undefined ? undefined : roundSignificant(t, 3));
-  }
-  if (get('seed') !== undefined) set('seed', integer(get('seed'), 0, 2 ** 32 - 1));
-  if (get('draws') !== undefined) set('draws', integer(get('draws'), 0, LIMITS.draws));
-  if (get('topK') !== undefined) set('topK', integer(get('topK'), 0, C));
-  if (get('topP') !== undefined) set('topP', real(get('topP'), 0, 1, { openLow: true }));
-  if (get('minP') !== undefined) set('minP', real(get('minP'), 0, 1));
-  if (get('temperatureLast') !== undefined) {
-    const order = get('temperatureLast');
-    set('temperatureLast', order === 'last' ? true : order === 'first' ? false : undefined);
-  }
-  if (get('target') !== undefined) set('target', integer(get('target'), 0, C - 1));
-  if (get('focus') !== undefined) set('focus', integer(get('focus'), 0, C - 1));
-  if (get('smoothing') !== undefined) set('smoothing', real(get('smoothing'), 0, 1));
-  if (get('lr') !== undefined) set('lr', real(get('lr'), ...LIMITS.lr));
-  if (get('shift') !== undefined) set('shift', real(get('shift'), ...LIMITS.shift));
-  if (get('mask') !== undefined) {
-    const mask = get('mask') === '' ? [] : get('mask').split(',').map((s) => integer(s, 0, C - 1));
-    set('mask', mask.includes(undefined) ? undefined : [...new Set(mask)].sort((a, b) => a - b));
-  }
-  if (get('hide') !== undefined) {
-    const hide = get('hide') === '' ? [] : get('hide').split(',').map((s) => s.trim());
-    const unknown = hide.filter((p) => !PARTS.includes(p));
-    if (unknown.length) problems.push(`hide=${unknown.join(',')} (known parts: ${PARTS.join(', ')})`);
-    state.hide = hide.filter((p) => PARTS.includes(p));
+    if (f.key === 'labels' || f.key === 'logits') state.labels = fitLabels(state.labels, state.logits.length);
   }
   return { state: normalise(state), problems };
 }
@@ -176,17 +184,11 @@ function fitLength(values, n) {
   return out;
 }
 
-// Keeps the state self-consistent after any change: indices in range, labels matched to logits.
+// Keeps the state self-consistent after any change: indices in range, labels matched to logits. Fields outside the
+// table (a lesson's answers) pass through untouched.
 export function normalise(state) {
   const s = { ...state };
-  s.logits = s.logits.map((v) => (v === -Infinity ? v : roundSignificant(v, 6)));
-  s.labels = fitLabels(s.labels, s.logits.length);
-  const C = s.logits.length;
-  s.target = Math.min(s.target, C - 1);
-  s.focus = Math.min(s.focus, C - 1);
-  s.topK = Math.min(s.topK, C);
-  s.mask = s.mask.filter((i) => i < C);
-  s.temperature = roundSignificant(clamp(s.temperature, LIMITS.temperature), 3);
+  for (const f of FIELDS) if (f.fit && s[f.key] !== undefined) s[f.key] = f.fit(s[f.key], s);
   return s;
 }
 
@@ -194,21 +196,14 @@ export function normalise(state) {
 // A lesson id is always written when set.
 export function toQuery(state, base = defaults()) {
   const parts = [];
-  const put = (key, text) => parts.push(`${NAMES[key]}=${text}`);
-  const list = (items) => items.map((x) => encodeURIComponent(x)).join(',');
-  const number = (v) => (v === -Infinity ? '-inf' : String(v));
-  if (state.lesson) put('lesson', state.lesson);
-  if (!sameList(state.logits, base.logits)) put('logits', state.logits.map(number).join(','));
-  if (!sameList(state.labels, fitLabels(base.labels, state.logits.length))) put('labels', list(state.labels));
-  for (const key of ['temperature', 'seed', 'draws', 'topK', 'topP', 'minP', 'target', 'focus', 'smoothing', 'lr',
-    'shift'])
-    if (state[key] !== base[key]) put(key, number(state[key]));
-  if (state.temperatureLast !== base.temperatureLast) put('temperatureLast', state.temperatureLast ? 'last' : 'first');
-  if (state.mask.length) put('mask', state.mask.join(','));
-  if (state.hide.length) put('hide', state.hide.join(','));
+  for (const f of FIELDS) {
+    const v = state[f.key];
+    const differs = f.always ? Boolean(v) : f.differs ? f.differs(v, state, base)
+      : f.list ? !sameList(v, base[f.key]) : v !== base[f.key];
+    if (differs) parts.push(`${f.name}=${f.write ? f.write(v, state) : number(v)}`);
+  }
   return parts.length ? `?${parts.join('&')}` : '';
 }
-
 function sameList(a, b) {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
