@@ -27,7 +27,7 @@ function renderIndex(state) {
   document.title = 'logitlab lessons: from logits to loss';
   main.replaceChildren(h('div', { class: 'index' },
     h('h1', { tabindex: '-1' }, 'From logits to loss'),
-    h('p', { class: 'lede' }, prose('How does a language model turn its raw scores into probabilities, choose a word, and learn from its mistakes? Eight short, hands-on lessons — each one screen, each usable alone. Every number is computed live by the logitlab WebAssembly module as you move the controls.')),
+    h('p', { class: 'lede' }, prose('How does a language model turn its raw scores into probabilities, choose a word, and learn from its mistakes? Eight short, hands-on lessons, each usable alone: predict first, then see the answer computed from your own numbers. Every number is computed live by the logitlab WebAssembly module as you move the controls.')),
     h('ol', { class: 'lesson-cards' }, LESSONS.map((l, i) => h('li', { class: 'card' },
       h('a', { href: hrefFor(state, l.id), dataset: { nav: l.id } }, h('span', { class: 'card-number' }, `Lesson ${i + 1}`), h('span', { class: 'card-title' }, l.title)),
       h('p', null, prose(l.summary))))),

@@ -13,6 +13,7 @@ import * as scale from './lessons/scale.js';
 import * as softmax from './lessons/softmax.js';
 import * as stability from './lessons/stability.js';
 import * as temperature from './lessons/temperature.js';
+import './questions.js';
 import { registerQuiz } from './quiz.js';
 import './site.js';
 
