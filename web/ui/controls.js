@@ -156,10 +156,12 @@ export function radioGroup({ legend, name, choices, get, set }) {
 }
 
 // The vocabulary as two typed lists (logits and labels): paste "12.4, -3.2, 0.1" and press Enter.
-export function vocabularyFields(store, { labels = true } = {}) {
+// A lesson whose view changes the logits before using them (a shift, a mask) shows the values it uses with
+// `shown(state)` and maps what the learner commits back to the state with `commit(values, labels, state) -> patch`.
+export function vocabularyFields(store, { labels = true, shown = (s) => s.logits, commit: toPatch, hint } = {}) {
   const logitsInput = h('input', { type: 'text', class: 'list-input', spellcheck: 'false', autocomplete: 'off',
     inputmode: 'text' });
-  const logitsField = field('Logits', logitsInput, { hint: 'Numbers separated by commas or spaces; -inf masks a token. Press Enter to apply.' });
+  const logitsField = field('Logits', logitsInput, { hint: hint ?? 'Numbers separated by commas or spaces; -inf masks a token. Press Enter to apply.' });
   const logitsError = errorNode(logitsInput);
   logitsField.append(logitsError.node);
   const labelsInput = h('input', { type: 'text', class: 'list-input', spellcheck: 'false', autocomplete: 'off' });
@@ -177,7 +179,8 @@ export function vocabularyFields(store, { labels = true } = {}) {
     logitsError.hide();
     const state = store.get();
     const names = labels ? parseLabelList(labelsInput.value) : state.labels;
-    store.set({ logits: parsed.values, labels: fitLabels(names.length ? names : state.labels, parsed.values.length) });
+    const fitted = fitLabels(names.length ? names : state.labels, parsed.values.length);
+    store.set(toPatch ? toPatch(parsed.values, fitted, state) : { logits: parsed.values, labels: fitted });
   };
   for (const input of [logitsInput, labelsInput]) {
     input.addEventListener('change', commit);
@@ -187,7 +190,7 @@ export function vocabularyFields(store, { labels = true } = {}) {
   return {
     node,
     update(state) {
-      if (document.activeElement !== logitsInput) logitsInput.value = state.logits.map((v) => (v === -Infinity ? '-inf' : String(v))).join(', ');
+      if (document.activeElement !== logitsInput) logitsInput.value = shown(state).map((v) => (v === -Infinity ? '-inf' : String(v))).join(', ');
       if (document.activeElement !== labelsInput) labelsInput.value = state.labels.join(', ');
     },
   };
