@@ -31,7 +31,8 @@ export function barChart({ caption, columns, legend = [], signed = false, tableS
       const fill = h('span', { class: 'bar-fill' });
       const marker = h('span', { class: 'bar-marker', hidden: true });
       const reference = h('span', { class: 'bar-reference', hidden: true });
-      const track = h('span', { class: 'bar-track', 'aria-hidden': 'true' }, reference, fill, marker);
+      const ghost = h('span', { class: 'bar-ghost', hidden: true });
+      const track = h('span', { class: 'bar-track', 'aria-hidden': 'true' }, reference, fill, ghost, marker);
       const value = h('span', { class: 'bar-value' });
       const rowNode = h('div', { class: 'bar-row', tabindex: focusable ? '0' : undefined }, label, track, value);
       bars.append(rowNode);
@@ -40,12 +41,13 @@ export function barChart({ caption, columns, legend = [], signed = false, tableS
       }));
       const tr = h('tr', null, cells);
       body.append(tr);
-      rowNodes.push({ rowNode, label, fill, marker, reference, value, cells, tr });
+      rowNodes.push({ rowNode, label, fill, marker, reference, ghost, value, cells, tr });
     }
   }
 
-  // rows: [{ label, value, valueText, marker?, tone?, token?, cells }]; max: the axis end (default 1 or the largest
-  // |value|). token (default: the row's index) ties the bar and its table row to the same token elsewhere on the page.
+  // rows: [{ label, value, valueText, marker?, ghost?, tone?, token?, cells }]; max: the axis end (default 1 or the
+  // largest |value|). token (default: the row's index) ties the bar and its table row to the same token elsewhere on
+  // the page. ghost (unsigned charts): an outlined bar of another value drawn over the fill (a reference distribution).
   function update(rows, { max, reference, caption: newCaption } = {}) {
     if (rows.length !== rowNodes.length) build(rows.length);
     if (newCaption !== undefined) {
@@ -71,6 +73,12 @@ export function barChart({ caption, columns, legend = [], signed = false, tableS
       } else {
         n.marker.hidden = true;
       }
+      if (!signed && r.ghost !== undefined && Number.isFinite(r.ghost)) {
+        n.ghost.hidden = false;
+        n.ghost.style.width = `${Math.min(1, Math.abs(r.ghost) / top) * 100}%`;
+      } else {
+        n.ghost.hidden = true;
+      }
       if (reference !== undefined) {
         n.reference.hidden = false;
         n.reference.style.left = `${Math.min(1, reference / top) * 100}%`;
@@ -81,9 +89,12 @@ export function barChart({ caption, columns, legend = [], signed = false, tableS
       n.rowNode.dataset.token = String(r.token ?? i);
       n.tr.dataset.token = String(r.token ?? i);
       columns.forEach((c, k) => {
-        const v = r.cells[c.key];
+        // A cell is a value (formatted by its column) or { value, text } when the row knows better how to write it.
+        const given = r.cells[c.key];
+        const own = given !== null && typeof given === 'object';
+        const v = own ? given.value : given;
         const cell = n.cells[k];
-        setText(cell, c.format && typeof v === 'number' ? c.format(v) : v ?? '');
+        setText(cell, own ? given.text : c.format && typeof v === 'number' ? c.format(v) : v ?? '');
         if (typeof v === 'number') cell.dataset.value = String(v);
         else delete cell.dataset.value;
       });

@@ -85,7 +85,8 @@ export function rangeField({ label, min, max, step, get, set, toPosition = (v) =
 const TEMPERATURE_PRESETS = [[0.01, '0.01 (≈ argmax)'], [0.5, '0.5'], [1, '1'], [2, '2'], [100, '100 (≈ uniform)']];
 
 // The temperature: a log-scale slider from 0.01 to 100 (one key press is ×1.023), a typed value and presets.
-export function temperatureControl(store, { presets = true } = {}) {
+// ticks: labels under the slider at each power of ten (0.01, 0.1, 1, 10, 100), so the midpoint reads as T = 1.
+export function temperatureControl(store, { presets = true, ticks = false } = {}) {
   const [lo, hi] = LIMITS.temperature;
   const slider = rangeField({
     label: 'Temperature T (log scale)', min: Math.log10(lo), max: Math.log10(hi), step: 0.01,
@@ -96,6 +97,16 @@ export function temperatureControl(store, { presets = true } = {}) {
   });
   slider.node.classList.add('temperature-slider');
   slider.readout.classList.add('temperature-readout');
+  if (ticks) {
+    const span = Math.log10(hi) - Math.log10(lo);
+    const marks = [];
+    for (let e = Math.ceil(Math.log10(lo)); e <= Math.floor(Math.log10(hi)); ++e) {
+      const tick = h('span', { class: 'range-tick' }, formatNumber(10 ** e, 3));
+      tick.style.left = `${((e - Math.log10(lo)) / span) * 100}%`;
+      marks.push(tick);
+    }
+    slider.node.append(h('div', { class: 'range-ticks', 'aria-hidden': 'true' }, marks));
+  }
   const typed = numberField({
     label: 'Type T', min: lo, max: hi, get: (s) => s.temperature,
     set: (t) => store.set({ temperature: roundSignificant(t, 3) }), describe: 'The temperature',

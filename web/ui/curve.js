@@ -73,7 +73,8 @@ export function lineChart({ width = 360, height = 220, x: xAxis, y: yAxis, label
     for (const line of series) {
       const pts = line.points.filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b) && (!x.log || a > 0) && (!y.log || b > 0));
       if (pts.length < 2) continue;
-      plot.append(s('polyline', { points: pts.map(([a, b]) => `${px(a).toFixed(1)},${py(b).toFixed(1)}`).join(' '), class: line.cls }));
+      plot.append(s('polyline', { points: pts.map(([a, b]) => `${px(a).toFixed(1)},${py(b).toFixed(1)}`).join(' '), class: line.cls,
+        'data-token': line.token }));
     }
     for (const d of dots) {
       if (!Number.isFinite(d.x) || !Number.isFinite(d.y)) continue;
@@ -85,5 +86,33 @@ export function lineChart({ width = 360, height = 220, x: xAxis, y: yAxis, label
       }
     }
   }
-  return { svg, update, setDomain };
+  // Marks drawn over the curves in a layer of their own, so a chart whose curves change rarely (the temperature
+  // lesson's curves change with the logits, its marks with T) redraws only the marks:
+  // { dots: [{ x, y, cls, token? }], rules: [{ x, cls, text? }], levels: [{ y, cls, text? }] }.
+  const marks = s('g', { class: 'marks' });
+  svg.append(marks);
+  function mark({ dots = [], rules = [], levels = [] }) {
+    while (marks.firstChild) marks.firstChild.remove();
+    for (const l of levels) {
+      if (!Number.isFinite(l.y)) continue;
+      marks.append(s('line', { x1: pad.left, x2: pad.left + W, y1: py(l.y), y2: py(l.y), class: l.cls }));
+      if (l.text) marks.append(s('text', { x: pad.left + W - 4, y: py(l.y) - 5, 'text-anchor': 'end', class: 'rule-label' }, l.text));
+    }
+    for (const r of rules) {
+      if (!Number.isFinite(r.x)) continue;
+      marks.append(s('line', { x1: px(r.x), x2: px(r.x), y1: pad.top, y2: pad.top + H, class: r.cls }));
+      if (r.text) {
+        const right = px(r.x) > pad.left + W * 0.6;
+        marks.append(s('text', { x: px(r.x) + (right ? -4 : 4), y: pad.top + 11, 'text-anchor': right ? 'end' : 'start',
+          class: 'rule-label' }, r.text));
+      }
+    }
+    for (const d of dots) {
+      if (!Number.isFinite(d.x) || !Number.isFinite(d.y)) continue;
+      marks.append(s('circle', { cx: px(d.x), cy: py(Math.min(Math.max(d.y, y.min), y.max)), r: d.r ?? 4, class: d.cls,
+        'data-token': d.token }));
+    }
+  }
+
+  return { svg, update, setDomain, mark };
 }
