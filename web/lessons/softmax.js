@@ -1,51 +1,295 @@
-// Lesson 2: softmax, one step at a time, on the learner's own numbers (every intermediate from lab.trace).
-import { formatCount, formatDecimal, formatNumber, formatProbability, formatScientific } from '../model/format.js';
+// Lesson 2: softmax, one step at a time, on the learner's own numbers (every intermediate from lab.trace). The
+// substituted formula is built from data (one term per token, fresh MathML nodes for every use), so each term shows the
+// T it divides by and the values row below it is the same terms evaluated.
+import { FLOAT32_MIN_NORMAL, UNDERFLOW_TEXT, formatComputed, formatDigits, formatNumber, formatProbability,
+  formatRoundedCount, formatScientific, formatShare } from '../model/format.js';
+import { toQuery } from '../model/state.js';
 import { barChart } from '../ui/chart.js';
 import { button, numberField, readouts, tokenSelect, vocabularyFields } from '../ui/controls.js';
 import { h, setText, scrollBox, formulaBox } from '../ui/dom.js';
-import { exp, formula, frac, m, mi, mn, mo, num, row, sub, underover, varSub } from '../ui/math.js';
-import { ARTICLE_EXAMPLE, CLOSE_CALL, PROBABILITY_COLUMNS, argmax, maxAbsDifference, probabilityRows } from './shared.js';
+import { exp, formula, frac, m as el, mi, mn, mo, num, paren, row, sub, sup, underover, varSub } from '../ui/math.js';
+import { overflowCue } from '../ui/overflow-cue.js';
+import { ARTICLE_EXAMPLE, CLOSE_CALL, argmax } from './shared.js';
 
-const SHOWN_TERMS = 3;  // terms of the sum written out in the substituted formula
+const SHOWN_TERMS = 3;  // terms of the sum written out in the substituted formula (2 on a phone)
+const DIGITS = 4;       // significant digits of every step, in the list, the table and the formula alike
+const MINUS = '\u2212';
+
+// ---------------------------------------------------------------------------------------------------------------
+// The trace of the current state, once per state (the view and the three questions all read it).
+
+const traces = new WeakMap();
+function traceOf(lab, state) {
+  if (!traces.has(state)) traces.set(state, lab.trace(state.logits, { temperature: state.temperature }));
+  return traces.get(state);
+}
+
+// Error bounds (absolute) of the module's float32 intermediates, so no digit is printed that the computation does not
+// support: half a unit in the last place per float32 rounding (2⁻²⁴ relative), 2 × 10⁻⁷ relative for the exp
+// polynomial. A difference of two large scaled logits keeps its absolute error (cancellation), and the exp and the
+// probability computed from it inherit that error as a relative one. At T = 1 the scaled logits are the logits.
+function errorsOf(t) {
+  const u = 2 ** -24;
+  const unscaled = t.temperature === 1;
+  const exactShift = (k) => t.shifted[k] === 0 || t.shifted[k] === -Infinity;
+  const difference = (x, y, d) => (unscaled ? u * Math.abs(d) : u * (Math.abs(x) + Math.abs(y) + 3 * Math.abs(d)));
+  const shifted = t.shifted.map((s, k) => (exactShift(k) ? 0 : difference(t.scaled[k], t.max, s)));
+  const expRel = shifted.map((d, k) => (exactShift(k) ? 0 : 2 * d + 2e-7));
+  const exp = t.exp.map((e, k) => e * expRel[k]);
+  const sum = exp.reduce((a, b) => a + b, 0) + t.exp.length * u * t.sum;
+  return {
+    scaled: t.scaled.map((v) => (unscaled || !Number.isFinite(v) ? 0 : 2 * u * Math.abs(v))),
+    m: unscaled ? 0 : 2 * u * Math.abs(t.max),
+    shifted,
+    expRel,
+    exp,
+    sum,
+    p: t.probabilities.map((q, k) => q * (expRel[k] + sum / t.sum + u)),
+    gap: (a, b) => difference(t.scaled[a], t.scaled[b], t.scaled[a] - t.scaled[b]),
+  };
+}
+
+// How each value of the trace is printed. `masked`: a −∞ logit, whose exp and p are an exact 0. `flushed`: an exp or
+// p that fell below float32's normal range (printed as a bound, never as 0). `exact`: the sum and the probabilities
+// are exact only when every exp is exactly 0 or 1 (ties, masks); otherwise a rounded 1 prints as "1.000".
+function printed(state, t) {
+  const C = t.exp.length;
+  const err = errorsOf(t);
+  const masked = (k) => t.shifted[k] === -Infinity;
+  const exactExp = (k) => masked(k) || t.shifted[k] === 0;
+  const exactSum = [...t.exp.keys()].every(exactExp);
+  const expText = (k) => formatComputed(t.exp[k], DIGITS, { masked: masked(k), exact: exactExp(k), error: err.exp[k] });
+  const pText = (k) => formatComputed(t.probabilities[k], DIGITS, { masked: masked(k), exact: exactSum, error: err.p[k] });
+  const flushed = [...Array(C).keys()].some((k) => !masked(k) && t.probabilities[k] < FLOAT32_MIN_NORMAL);
+  return {
+    C,
+    err,
+    masked,
+    flushed,
+    T: formatDigits(t.temperature, 3),
+    z: (k) => (state.logits[k] === -Infinity ? `${MINUS}\u221e` : formatDigits(state.logits[k], 6)),
+    scaled: (k) => formatDigits(t.scaled[k], DIGITS, { error: err.scaled[k] }),
+    m: formatDigits(t.max, DIGITS, { error: err.m }),
+    shifted: (k) => formatDigits(t.shifted[k], DIGITS, { error: err.shifted[k] }),
+    exp: expText,
+    sum: formatDigits(t.sum, DIGITS, { exact: exactSum, error: err.sum }),
+    p: pText,
+    share: (k) => formatShare(t.probabilities[k], { masked: masked(k) }),
+    gap: (a, b) => formatDigits(t.scaled[a] - t.scaled[b], DIGITS, { error: err.gap(a, b) }),
+    // How many times as likely a is as b.
+    ratio: (a, b, pa = t.probabilities[a], pb = t.probabilities[b]) => (pa === pb && err.expRel[a] === 0 && err.expRel[b] === 0
+      ? '1' : ratioText(pa, pb, err.expRel[a] + err.expRel[b] + 2 * 2 ** -24)),
+  };
+}
+
+// The top two tokens by scaled logit (ties to the lower index), the second one finite, or null.
+function topTwo(t) {
+  const order = [...t.scaled.keys()].filter((k) => t.scaled[k] !== -Infinity).sort((a, b) => t.scaled[b] - t.scaled[a] || a - b);
+  return order.length > 1 ? { a: order[0], b: order[1], gap: t.scaled[order[0]] - t.scaled[order[1]] } : null;
+}
+
+// How many times as likely a is as b, as a reader should see it: the module's ratio of probabilities (with relative
+// error bound `rel`) while the smaller one is a normal float32, a bound beyond. "≈ 219,696" only when the bound keeps
+// it within half a unit; else in scientific notation with the digits the bound supports.
+function ratioText(pa, pb, rel) {
+  if (pb < FLOAT32_MIN_NORMAL) return `more than 10\u00b3\u2077`;
+  const r = pa / pb;
+  if (r < 100) return formatDigits(r, DIGITS, { exact: false, error: r * rel });
+  if (r < 1e6 && r * rel < 0.5) return formatRoundedCount(r);
+  return formatScientific(r, Math.max(1, Math.min(DIGITS, Math.floor(-Math.log10(2 * rel))))).replace(/ \u00d7 /, '\u00a0\u00d7\u00a0');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The substituted formula, as data first: which token each term belongs to, and every number as printed.
+
+function formulaData(state, t, i, terms = SHOWN_TERMS) {
+  const f = printed(state, t);
+  const shown = Math.min(terms, f.C);
+  const underflows = (k) => !f.masked(k) && t.exp[k] < FLOAT32_MIN_NORMAL;
+  const value = (k) => (underflows(k) ? { power: f.shifted(k) } : { text: f.exp(k) });
+  return {
+    label: state.labels[i],
+    focus: i,
+    T: t.temperature === 1 ? null : f.T,
+    m: f.m,
+    negativeM: t.max < 0,
+    term: (k) => ({ k, z: f.z(k) }),
+    terms: [...Array(shown).keys()],
+    more: f.C > shown,
+    value,
+    sum: f.sum,
+    p: underflows(i) || (!f.masked(i) && t.probabilities[i] < FLOAT32_MIN_NORMAL) ? null : f.p(i),
+  };
+}
+
+// MathML from the data: every node is created for its one use.
+function renderFormula(d) {
+  const term = (k) => {
+    const z = num(d.term(k).z);
+    const scaled = d.T === null ? z : frac(z, num(d.T));
+    const m = d.negativeM ? paren(num(d.m)) : num(d.m);
+    return el('mrow', { 'data-token': String(k) }, exp(row(scaled, mo(MINUS), m)));
+  };
+  const valueNode = (k) => {
+    const v = d.value(k);
+    return el('mrow', { 'data-token': String(k) }, v.power !== undefined ? sup(mi('e'), num(v.power)) : num(v.text));
+  };
+  const sumOf = (node) => {
+    const parts = [];
+    d.terms.forEach((k, n) => {
+      if (n) parts.push(mo('+'));
+      parts.push(node(k));
+    });
+    if (d.more) parts.push(mo('+'), mo('\u22ef'));
+    return row(...parts);
+  };
+  const top = d.value(d.focus);
+  const topSpoken = top.power !== undefined ? `e to the power ${top.power}` : top.text;
+  const tail = d.p === null
+    ? [mo('\u2248'), mn('0')]
+    : [mo('='), num(d.p)];
+  const spoken = d.p === null
+    ? `which is ${topSpoken}, divided by ${d.sum}: almost 0`
+    : `which is ${topSpoken} divided by ${d.sum}, equals ${d.p}`;
+  return [
+    formula(`p of ${d.label} equals exp of ${d.T === null ? 'its logit' : 'its logit over T'} minus m, over the sum of the same for every token`,
+      varSub('p', d.label), mo('='), frac(term(d.focus), sumOf(term))),
+    formula(spoken,
+      mo('='), frac(valueNode(d.focus), sumOf(valueNode)),
+      mo('='), frac(valueNode(d.focus), num(d.sum)), ...tail),
+  ];
+}
 
 function generalFormula() {
-  const zT = (i) => row(frac(varSub('z', mi(i)), mi('T')), mo('\u2212'), mi('m'));
+  const zT = (i) => row(frac(varSub('z', mi(i)), mi('T')), mo(MINUS), mi('m'));
   return formula('p sub i equals exp of z sub i over T minus m, divided by the sum over j of exp of z sub j over T minus m, where m is the largest z over T',
     sub(mi('p'), mi('i')), mo('='),
     frac(exp(zT('i')), row(underover(mo('\u2211'), row(mi('j'), mo('='), mn('1')), mi('C')), exp(zT('j')))),
-    mo(',', { separator: 'true' }), m('mspace', { width: '1em' }),
-    mi('m'), mo('='), row(m('munder', null, mi('max'), mi('j')), mo('\u2061'), frac(varSub('z', mi('j')), mi('T'))));
+    mo(',', { separator: 'true' }), el('mspace', { width: '1em' }),
+    mi('m'), mo('='), row(el('munder', null, mi('max'), mi('j')), mo('\u2061'), frac(varSub('z', mi('j')), mi('T'))));
 }
 
-// Two lines for the followed token: the formula with its values, then the arithmetic.
-function substituted(state, t, i) {
-  const label = state.labels[i];
-  const T = num(formatNumber(t.temperature, 3));
-  const term = (k) => exp(row(frac(num(formatNumber(t.logits[k], 3)), T), mo('\u2212'), num(formatNumber(t.max, 3))));
-  const shown = Math.min(SHOWN_TERMS, t.logits.length);
-  const terms = [];
-  const values = [];
-  for (let k = 0; k < shown; ++k) {
-    if (k) {
-      terms.push(mo('+'));
-      values.push(mo('+'));
-    }
-    terms.push(term(k));
-    values.push(num(formatDecimal(t.exp[k], 3)));
-  }
-  if (t.logits.length > shown) {
-    terms.push(mo('+'), mo('\u22ef'));
-    values.push(mo('+'), mo('\u22ef'));
-  }
+// ---------------------------------------------------------------------------------------------------------------
+// Questions: each is asked about the learner's own numbers, and answered from the module's trace of them.
+
+const quote = (label) => `“${label}”`;
+
+function leader(state) {
+  return argmax(state.logits);
+}
+
+function topShare(ctx) {
+  const s = ctx.store.get();
+  const t = traceOf(ctx.lab, s);
+  const a = leader(s);
+  return { s, t, a, p: t.probabilities[a], f: printed(s, t) };
+}
+
+// The learner's top two tokens, their gap after ÷ T, and the module's log-ratio of their probabilities (finite even
+// where a probability underflows), with the same log-ratio when the other tokens are left out.
+function amplifyFacts(ctx) {
+  const s = ctx.store.get();
+  const t = traceOf(ctx.lab, s);
+  const two = topTwo(t);
+  if (!two) return { s, t, two };
+  const logRatio = t.logProbabilities[two.a] - t.logProbabilities[two.b];
+  const pair = ctx.lab.logSoftmax([s.logits[two.a], s.logits[two.b]], { temperature: s.temperature });
+  const scale = Math.max(1, ...[...t.scaled].filter(Number.isFinite).map(Math.abs));
+  return { s, t, two, logRatio, alone: pair[0] - pair[1], tolerance: 1e-4 * (1 + two.gap) + 4e-7 * scale,
+    gapText: printed(s, t).gap(two.a, two.b) };
+}
+
+// Which options of the amplify question are true: [gap times, e^gap times, depends on the others].
+function amplifyTruths(x) {
+  const { two, logRatio, alone, tolerance } = x;
   return [
-    formula(`p of ${label} equals exp of its scaled, shifted logit over the sum of all of them`,
-      varSub('p', label), mo('='), frac(term(i), row(...terms))),
-    formula(`which is ${formatDecimal(t.exp[i])} divided by ${formatDecimal(t.sum)}, equals ${formatDecimal(t.probabilities[i])}`,
-      mo('='), frac(num(formatDecimal(t.exp[i], 3)), row(...values)),
-      mo('='), frac(num(formatDecimal(t.exp[i], 4)), num(formatDecimal(t.sum, 4))),
-      mo('='), num(formatDecimal(t.probabilities[i], 4))),
+    two.gap > 0 && Math.abs(logRatio - Math.log(two.gap)) <= tolerance,
+    Math.abs(logRatio - two.gap) <= tolerance,
+    Math.abs(logRatio - alone) > tolerance,
   ];
 }
+
+const QUESTIONS = [
+  {
+    id: 'top-share',
+    ask(ctx) {
+      const { s, a, f } = topShare(ctx);
+      const tied = s.logits.filter((z) => z === s.logits[a]).length > 1;
+      return `${quote(s.labels[a])} has your largest logit, ${f.z(a)}${tied ? ' (tied with another token)' : ''}${s.temperature === 1 ? '' : `, and T = ${f.T}`}. What probability will softmax give ${quote(s.labels[a])}?`;
+    },
+    choices: ['50% or less', 'More than 50% but less than 99%', '99% or more'],
+    answer(ctx) {
+      const { p } = topShare(ctx);
+      return p <= 0.5 ? 0 : p < 0.99 ? 1 : 2;
+    },
+    reveal(ctx) {
+      const { s, t, a, f } = topShare(ctx);
+      const two = topTwo(t);
+      const by = two && (two.gap === 0 ? ` It is tied with ${quote(s.labels[two.b])}.`
+        : ` It leads ${quote(s.labels[two.b])} by ${f.gap(two.a, two.b)}${s.temperature === 1 ? '' : ' after dividing by T'}.`);
+      const next = by || '';
+      return `Softmax gives ${quote(s.labels[a])} ${f.share(a)}.${next} Not the size of a logit decides its share but how far it stands above the others: the steps below show where the share comes from.`;
+    },
+  },
+  {
+    id: 'amplify',
+    applies: (ctx) => amplifyFacts(ctx).two !== null,
+    ask(ctx) {
+      const x = amplifyFacts(ctx);
+      if (!x.two) return 'How many times as likely as the second token is the first?';
+      const { s, two } = x;
+      const f = printed(s, x.t);
+      const gap = s.temperature === 1 ? `a gap of ${x.gapText}` : `divided by T = ${f.T}, a gap of ${x.gapText}`;
+      return `${quote(s.labels[two.a])} has the largest logit (${f.z(two.a)}) and ${quote(s.labels[two.b])} the next (${f.z(two.b)}): ${gap}. How many times as likely as ${quote(s.labels[two.b])} will softmax make ${quote(s.labels[two.a])}?`;
+    },
+    choices(ctx) {
+      const x = amplifyFacts(ctx);
+      const g = x.two ? x.gapText : 'g';
+      return [`${g} times: the gap itself`, `e^${g} times: e to the power of the gap`, 'It depends on the other tokens’ logits too'];
+    },
+    answer(ctx) {
+      const truths = amplifyTruths(amplifyFacts(ctx));
+      return truths.indexOf(true) >= 0 ? truths.indexOf(true) : 1;
+    },
+    reveal(ctx) {
+      const x = amplifyFacts(ctx);
+      const { s, t, two } = x;
+      const f = printed(s, t);
+      const pa = t.probabilities[two.a];
+      const pb = t.probabilities[two.b];
+      return `Softmax gives ${quote(s.labels[two.a])} ${f.share(two.a)} and ${quote(s.labels[two.b])} ${f.share(two.b)}: ${f.ratio(two.a, two.b, pa, pb)} times as likely, which is e^${x.gapText}. Each 1 added to the gap multiplies the ratio by e (about 2.718). The other tokens change both probabilities by the same factor, so they never change the ratio.`;
+    },
+  },
+  {
+    id: 'shift-max',
+    ask(ctx) {
+      const s = ctx.store.get();
+      const f = printed(s, traceOf(ctx.lab, s));
+      return `Step 2 subtracts the largest scaled logit, m = ${f.m}, from every one. Does that change the probabilities?`;
+    },
+    choices: ['Yes, a little', 'No (up to rounding)', 'Only the largest token’s'],
+    answer({ lab, store }) {
+      const s = store.get();
+      const top = Math.max(...s.logits);
+      const before = lab.softmax(s.logits, { temperature: s.temperature });
+      const after = lab.softmax(s.logits.map((z) => z - top), { temperature: s.temperature });
+      const scale = Math.max(1, ...s.logits.filter(Number.isFinite).map((z) => Math.abs(z) / s.temperature));
+      const changed = [...before.keys()].filter((k) => Math.abs(before[k] - after[k]) > 1e-6 + 1e-6 * scale);
+      if (changed.length === 0) return 1;
+      return changed.length === 1 && changed[0] === argmax(s.logits) ? 2 : 0;
+    },
+    reveal({ lab, store }) {
+      const s = store.get();
+      const top = Math.max(...s.logits);
+      const before = lab.softmax(s.logits, { temperature: s.temperature });
+      const after = lab.softmax(s.logits.map((z) => z - top), { temperature: s.temperature });
+      const d = Math.max(...[...before.keys()].map((k) => Math.abs(before[k] - after[k])));
+      return `No. exp(z/T − m) is exp(z/T) times e^(−m): the same factor multiplies every term above and below the fraction line, and cancels. On your logits the largest difference between softmax with and without the subtraction is ${formatNumber(d, 9)}, float32 rounding. What it buys is numbers a computer can hold: lesson 5 shows what breaks without it.`;
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------------------------
 
 export default {
   id: 'softmax',
@@ -53,47 +297,15 @@ export default {
   summary: 'Five small steps turn any list of logits into probabilities: divide by T, subtract the largest, exponentiate, add up, divide.',
   intro: [
     'A probability distribution asks for two things: no negative entries, and a total of exactly 1. Softmax gets the first from the exponential function — e raised to any power is positive — and the second by dividing every exponential by their sum.',
-    'Libraries add two steps around that core. Dividing by a **temperature** T first lets you sharpen or flatten the result (lesson 3; T = 1 leaves the logits alone). Subtracting the largest value m before exponentiating does not change the answer, because the factor e⁻ᵐ appears above and below the fraction line and cancels, but it keeps the numbers small enough for a computer (lesson 5).',
-    'The table runs your logits through each step. Every number comes from the logitlab module’s `trace`, which returns the intermediates of the very computation behind `softmax`.',
+    'Libraries add two steps around that core. Dividing by a **temperature** T first lets you sharpen or flatten the result (lesson 3; T = 1 leaves the logits alone). Subtracting the largest value m before exponentiating keeps the numbers small enough for a computer (lesson 5). Does that second step change the answer? Predict it below.',
+    'Predict first, then look: the formula with your numbers, the table of every step and the bars open once you have answered. Every number comes from the logitlab module’s `trace`, which returns the intermediates of the very computation behind `softmax`.',
   ],
   notes: [
     'Softmax makes every value positive and the total 1, and it keeps the order of the logits.',
     'Exponentials turn a *difference* between logits into a *ratio* between probabilities: a gap of d becomes a factor of eᵈ. A gap of 12.3 is a factor of about 220,000.',
     'That is why it is a “soft” max: the top token dominates, yet every token keeps a little probability, and the function stays smooth enough to train through.',
   ],
-  questions: [
-    {
-      id: 'amplify',
-      ask: 'Logits: cat 12.4, dog −3.2, apple 0.1. Cat’s logit is 124 times apple’s. What probability does softmax give cat?',
-      choices: ['About 55%', 'About 99%', 'More than 99.99%'],
-      answer({ lab }) {
-        const p = lab.softmax(ARTICLE_EXAMPLE.logits)[0];
-        return p > 0.9999 ? 2 : p > 0.95 ? 1 : 0;
-      },
-      reveal({ lab }) {
-        const t = lab.trace(ARTICLE_EXAMPLE.logits);
-        const [cat, dog, apple] = t.probabilities;
-        return `softmax gives cat ${formatDecimal(cat, 6)}, dog ${formatDecimal(dog, 2)} and apple ${formatDecimal(apple, 2)}. The gap of 12.3 between cat and apple becomes a factor of ${formatNumber(t.exp[0] / t.exp[2], 0)} (that is e to the 12.3).`;
-      },
-      tryIt: { text: 'Load cat 12.4, dog −3.2, apple 0.1', apply: () => ({ ...ARTICLE_EXAMPLE, temperature: 1 }) },
-    },
-    {
-      id: 'shift-max',
-      ask: 'Step 2 subtracts the largest value from every logit. Does that change the probabilities?',
-      choices: ['Yes, a little', 'No (up to rounding)', 'Only the largest token’s'],
-      answer({ lab, store }) {
-        const z = store.get().logits;
-        const top = Math.max(...z);
-        return maxAbsDifference(lab.softmax(z), lab.softmax(z.map((v) => v - top))) < 1e-6 ? 1 : 0;
-      },
-      reveal({ lab, store }) {
-        const z = store.get().logits;
-        const top = Math.max(...z);
-        const d = maxAbsDifference(lab.softmax(z), lab.softmax(z.map((v) => v - top)));
-        return `No. exp(z − m) = exp(z) · e⁻ᵐ: the same factor multiplies the top and the bottom of the fraction. On your logits the largest difference between softmax(z) and softmax(z − ${formatNumber(top, 3)}) is ${formatNumber(d, 9)}.`;
-      },
-    },
-  ],
+  questions: QUESTIONS,
   view(ctx) {
     const { lab, store } = ctx;
     const fields = vocabularyFields(store);
@@ -104,72 +316,131 @@ export default {
       button('The article’s example: 12.4, −3.2, 0.1', () => store.set(ARTICLE_EXAMPLE), { class: 'chip' }),
       button('A close call: 2, 1, 0.1', () => store.set(CLOSE_CALL), { class: 'chip' }));
     const general = formulaBox({ dataset: { part: 'formula' } }, generalFormula());
-    const live = formulaBox({ class: 'formula formula-live', dataset: { part: 'formula' } });
+    const liveInner = h('div', { class: 'formula-inner' });
+    const live = formulaBox({ class: 'formula formula-live scroll-shadow' }, liveInner);
+    const liveCue = overflowCue(live, liveInner);
+    const liveBlock = h('div', { dataset: { part: 'formula', gate: 'top-share amplify' } }, live, liveCue);
+    const narrow = typeof matchMedia === 'function' ? matchMedia('(max-width: 40rem)') : null;
+    const renderLive = (state) => liveInner.replaceChildren(...renderFormula(formulaData(state, traceOf(lab, state),
+      state.focus, narrow?.matches ? 2 : SHOWN_TERMS)));
+    const onNarrow = () => renderLive(store.get());
+    narrow?.addEventListener('change', onNarrow);
     const steps = h('ol', { class: 'steps' });
     const head = ['Token', 'z', 'z / T', 'z / T − m', 'exp(·)', 'p = exp / Σ'];
+    const headCells = head.map((t, k) => h('th', { scope: 'col', class: [k ? 'num' : '', k === 2 && 'col-scaled'] }, t));
     const body = h('tbody');
     const caption = h('caption', null, 'Softmax step by step');
-    const table = scrollBox('Softmax step by step', h('table', { class: 'numbers steps-table' }, caption,
-      h('thead', null, h('tr', null, head.map((t, k) => h('th', { scope: 'col', class: k ? 'num' : '' }, t)))), body));
+    const tableNode = h('table', { class: 'numbers steps-table' }, caption, h('thead', null, h('tr', null, headCells)), body);
+    const table = scrollBox('Softmax step by step', tableNode);
+    table.classList.add('scroll-shadow');
+    const note = h('p', { class: 'chart-note', hidden: true });
+    const worked = h('div', { class: 'steps-worked', dataset: { gate: 'top-share amplify' } }, steps, table,
+      overflowCue(table, tableNode), note);
     const amplify = readouts([
       { key: 'gap', label: 'Gap between the top two logits (after ÷ T)' },
       { key: 'ratio', label: 'Ratio of their probabilities' },
       { key: 'total', label: 'Sum of the probabilities' },
     ]);
-    const chart = barChart({ caption: 'Probabilities', columns: PROBABILITY_COLUMNS });
+    amplify.node.dataset.gate = 'amplify';
+    const skipLink = h('a', { href: './?lesson=stability', dataset: { nav: 'stability' } }, 'lesson 5, numerical stability →');
+    const skip = ctx.embedded ? null : h('p', { class: 'chart-note', dataset: { gate: 'shift-max', gateNote: 'Answer the prediction above first' } },
+      'Skip step 2 and see what breaks: ', skipLink);
+    const chart = barChart({
+      caption: 'Probabilities',
+      focusable: true,
+      columns: [
+        { key: 'token', header: 'Token' },
+        { key: 'logit', header: 'Logit z', numeric: true, format: (v) => formatDigits(v, 6) },
+        { key: 'p', header: 'Probability', numeric: true },
+      ],
+    });
+    const result = h('div', { dataset: { gate: 'top-share' } }, chart.nodes);
     const node = h('div', { class: 'lesson-view' },
       h('section', { class: 'panel', dataset: { part: 'controls' } }, ctx.heading('Your numbers'),
         h('div', { class: 'control-row' }, temperature.node, focus.node), examples, fields.node),
-      h('section', { class: 'panel' }, ctx.heading('The formula'), general, live),
-      h('section', { class: 'panel' }, ctx.heading('The five steps'), steps, table, amplify.node),
-      h('section', { class: 'panel' }, ctx.heading('The result'), chart.nodes));
+      h('section', { class: 'panel' }, ctx.heading('The formula'), general),
+      ctx.question('top-share'),
+      ctx.question('amplify'),
+      h('section', { class: 'panel' }, ctx.heading('The formula with your numbers'), liveBlock),
+      ctx.question('shift-max'),
+      h('section', { class: 'panel' }, ctx.heading('The five steps'), worked, amplify.node, skip),
+      h('section', { class: 'panel' }, ctx.heading('The result'), result));
+
+    const valueSpans = (values, text) => {
+      const out = ['['];
+      values.forEach((_, k) => {
+        if (k) out.push(', ');
+        out.push(h('span', { dataset: { token: String(k) } }, text(k)));
+      });
+      out.push(']');
+      return out;
+    };
 
     return {
       node,
       update(state) {
         fields.update(state);
         temperature.update(state);
+        skipLink.href = `./${toQuery({ ...state, lesson: 'stability' })}`;
         focus.update(state);
-        const t = lab.trace(state.logits, { temperature: state.temperature });
+        const t = traceOf(lab, state);
+        const f = printed(state, t);
         const i = state.focus;
-        live.replaceChildren(...substituted(state, t, i));
-        const list = (a) => `[${Array.from(a, (v) => formatDecimal(v, 3)).join(', ')}]`;
-        const items = [
-          `Divide by T = ${formatNumber(t.temperature, 3)}: ${list(t.scaled)}`,
-          `Find the largest, m = ${formatNumber(t.max, 3)}, and subtract it: ${list(t.shifted)}`,
-          `Exponentiate: ${list(t.exp)} (the largest is exactly 1)`,
-          `Add them up: Σ = ${formatDecimal(t.sum, 5)}`,
-          `Divide each by Σ: ${list(t.probabilities)}`,
-        ];
-        steps.replaceChildren(...items.map((text) => h('li', null, text)));
+        const unscaled = t.temperature === 1;
+        renderLive(state);
+        steps.replaceChildren(
+          h('li', null, unscaled ? `Divide by T = 1: nothing changes, ` : `Divide by T = ${f.T}: `, valueSpans(t.scaled, f.scaled)),
+          h('li', null, `Find the largest, m = ${f.m}, and subtract it: `, valueSpans(t.shifted, f.shifted)),
+          h('li', null, 'Exponentiate: ', valueSpans(t.exp, f.exp), ' (the largest is exactly 1)'),
+          h('li', null, `Add them up: Σ = ${f.sum}`),
+          h('li', null, 'Divide each by Σ: ', valueSpans(t.probabilities, f.p)));
         if (body.children.length !== state.logits.length)
-          body.replaceChildren(...state.logits.map(() => h('tr', null, h('th', { scope: 'row' }), ...[1, 2, 3, 4, 5].map(() => h('td', { class: 'num' })))));
+          body.replaceChildren(...state.logits.map(() => h('tr', null, h('th', { scope: 'row' }),
+            ...[1, 2, 3, 4, 5].map((c) => h('td', { class: ['num', c === 2 && 'col-scaled'] })))));
+        tableNode.classList.toggle('unscaled', unscaled);
+        setText(headCells[3], unscaled ? 'z − m' : 'z / T − m');
         [...body.children].forEach((tr, k) => {
           tr.classList.toggle('tone-focus', k === i);
+          tr.dataset.token = String(k);
           const cells = tr.children;
           setText(cells[0], state.labels[k]);
-          const values = [t.logits[k], t.scaled[k], t.shifted[k], t.exp[k], t.probabilities[k]];
+          const values = [state.logits[k], t.scaled[k], t.shifted[k], t.exp[k], t.probabilities[k]];
+          // In the table "× 10⁻⁴" may go to a second line of its cell on a phone, rather than be cut off.
+          const texts = [f.z(k), f.scaled(k), f.shifted(k), f.exp(k), f.p(k)].map((x) => x.replace('\u00d7\u00a0', '\u00d7 '));
           values.forEach((v, c) => {
-            setText(cells[c + 1], formatDecimal(v, 4));
+            setText(cells[c + 1], texts[c]);
             cells[c + 1].dataset.value = String(v);
           });
         });
-        const order = [...t.scaled.keys()].sort((a, b) => t.scaled[b] - t.scaled[a]);
-        if (order.length > 1) {
-          const [a, b] = order;
-          const ratio = t.exp[a] / t.exp[b];
+        const flushedExp = [...t.exp.keys()].some((k) => !f.masked(k) && t.exp[k] < FLOAT32_MIN_NORMAL);
+        note.hidden = !(flushedExp || f.flushed);
+        setText(note, `${UNDERFLOW_TEXT}: too small for float32, whose smallest normal number is 1.18 × 10⁻³⁸; the module’s exp gives 0 there, and the real value is e to the power z/T − m.`);
+        const two = topTwo(t);
+        if (two) {
           amplify.update({
-            gap: { text: `${state.labels[a]} − ${state.labels[b]} = ${formatNumber(t.scaled[a] - t.scaled[b], 3)}` },
-            ratio: { text: `${!Number.isFinite(ratio) ? 'Infinity' : ratio < 100 ? formatNumber(ratio, 2) : ratio < 1e9 ? formatCount(Math.round(ratio)) : formatScientific(ratio, 3)} ×` },
+            gap: { text: `${f.gap(two.a, two.b)} (${state.labels[two.a]} over ${state.labels[two.b]})` },
+            ratio: { text: `${f.ratio(two.a, two.b, t.exp[two.a], t.exp[two.b])} ×` },
           });
         } else {
-          amplify.update({ gap: { text: 'only one token' }, ratio: { text: '—' } });
+          amplify.update({ gap: { text: 'only one token can be drawn' }, ratio: { text: '—' } });
         }
         const total = t.probabilities.reduce((a, b) => a + b, 0);
-        amplify.update({ total: { text: formatDecimal(total, 7), value: total } });
-        chart.update(probabilityRows(state, t.probabilities, { tone: (k) => (k === i ? 'focus' : undefined) }), { max: 1 });
+        amplify.update({ total: { text: formatDigits(total, 6, { exact: total === 1 && f.sum === '1' }), value: total } });
+        chart.update(state.labels.map((label, k) => ({
+          label,
+          value: t.probabilities[k],
+          valueText: f.share(k),
+          tone: k === i ? 'focus' : undefined,
+          cells: { token: label, logit: state.logits[k], p: f.share(k) },
+        })), { max: 1 });
         const top = argmax(t.probabilities);
-        ctx.announce(`Sum of exponentials ${formatDecimal(t.sum, 4)}. ${state.labels[i]}: ${formatProbability(t.probabilities[i])}. Top: ${state.labels[top]} ${formatProbability(t.probabilities[top])}.`);
+        const open = ctx.isOpen('top-share') && ctx.isOpen('amplify');
+        ctx.announce(open
+          ? `Sum of exponentials ${f.sum}. ${state.labels[i]}: ${f.share(i)}. Top: ${state.labels[top]} ${f.share(top)}.`
+          : `Softmax recomputed for ${f.C} tokens at T = ${f.T}. Answer the predictions to see the results.`);
+      },
+      destroy() {
+        narrow?.removeEventListener('change', onNarrow);
       },
     };
   },

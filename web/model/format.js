@@ -75,3 +75,90 @@ export function formatSigned(x, digits = 3) {
   const text = formatNumber(x, digits);
   return x > 0 ? `+${text}` : text;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Numbers that must read at one precision side by side (the softmax steps, lists and formulas).
+
+// The smallest normal float32, 2⁻¹²⁶ ≈ 1.18 × 10⁻³⁸. The module's exp flushes anything smaller to 0 (and a float32
+// below it has lost digits), so such a value is printed as a bound, never as an exact 0.
+export const FLOAT32_MIN_NORMAL = 2 ** -126;
+
+// float32 holds about 7 significant digits: no value computed by the module is printed with more.
+const FLOAT32_DIGITS = 7;
+
+// A value at `significant` digits that keeps its trailing zeros ("0.1500", so it never looks shorter than its
+// neighbours or exact); a value the float holds as a short decimal (an input such as −1.9, or 200, or 0.5) prints as
+// that decimal; a rounded value that would read as a whole number gets the digits that show it is not one (0.999995,
+// 1.000005), up to float32's 7 digits; below 10⁻³ and from 10⁷ it is written 1.679 × 10⁻⁷ with the same digits, so a
+// list never mixes "0.00000455" with "1.68 × 10⁻⁷" (no-break spaces keep "1.679 × 10⁻⁷" on one line). exact: false
+// marks x as known to be inexact (the float rounded a true value away): it then never prints as a short decimal or
+// whole number ("1.000", not "1"). error: an absolute bound on how far x may be from the value it stands for
+// (float32 rounding, cancellation): no digit is printed finer than it supports ("0.0050", not "0.005005", for a
+// difference of two scaled logits near 100).
+export function formatDigits(x, significant = 4, { exact = true, error = 0 } = {}) {
+  if (!Number.isFinite(x)) return formatNumber(x);
+  if (x === 0) return exact ? '0' : '\u2248 0';
+  const a = Math.abs(x);
+  // With an error bound: no digit finer than the bound (half a unit of the last digit covers it).
+  const finest = error > 0 ? Math.floor(-Math.log10(2 * error)) : Infinity;
+  const magnitude = Math.floor(Math.log10(a));
+  if (a < 1e-3 || a >= 1e7) {
+    const digits = Math.min(significant, magnitude + 1 + finest);
+    if (digits >= 1) return formatScientific(x, digits).replace(/ \u00d7 /, '\u00a0\u00d7\u00a0');
+    return signed(x.toFixed(Math.max(0, finest)).replace(/^-(0\.?0*)$/, '$1'));
+  }
+  if (exact) {
+    // Within two float32 units in the last place of a short decimal: that decimal (float32 arithmetic on −3.2 and
+    // 12.4 gives −15.6000004, which is −15.6 as typed).
+    const ulp = 2 ** (Math.floor(Math.log2(a)) - 23);
+    for (let d = 1; d <= significant; ++d) {
+      const s = Number(x.toPrecision(d));
+      const places = (String(s).split('.')[1] ?? '').length;
+      if (Math.abs(s - x) <= 2 * ulp && places <= finest) return signed(String(s));
+    }
+  }
+  let decimals = Math.min(finest, Math.max(exact ? 0 : 1, significant - 1 - magnitude));
+  if (decimals < 0) decimals = 0;
+  let text = x.toFixed(decimals);
+  // Rounded to a whole number although x is not one (by more than float32's rounding noise of a few units in the
+  // last place): show the digits where it differs, as far as the error bound allows.
+  const deviation = Math.abs(x - Math.round(x));
+  while (Number.isInteger(Number(text)) && deviation > 4 * 2 ** -24 * a && decimals + magnitude + 1 < FLOAT32_DIGITS
+    && decimals < finest) {
+    decimals += 1;
+    text = x.toFixed(decimals);
+  }
+  if (Number.isInteger(Number(text)) && decimals === 0 && !Number.isInteger(x) && finest >= 1) text = x.toFixed(1);
+  return signed(text.replace(/^-(0\.?0*)$/, '$1'));
+}
+
+// A list of values at one precision and one notation: "[1, 0.3679, 0.1496]" or "[1, 1.679 × 10⁻⁷, 4.552 × 10⁻⁶]".
+// text(x, k) may return the text of a special entry (a bound, "≈ 0"); null keeps formatDigits.
+export function formatList(values, significant = 4, text = () => null) {
+  return `[${Array.from(values, (v, k) => text(v, k) ?? formatDigits(v, significant)).join(', ')}]`;
+}
+
+// What a value below float32's normal range is printed as (the module's exp flushes it to 0, or it lost its digits):
+// a bound that is true of the real value, never an exact 0 (10⁻³⁷ > 2⁻¹²⁶ ≈ 1.18 × 10⁻³⁸).
+export const UNDERFLOW_TEXT = '<\u00a010\u207b\u00b3\u2077';
+
+// A non-negative value computed by the module (an exp, a probability): formatDigits, except that a value below
+// float32's normal range prints as UNDERFLOW_TEXT, unless it is the exact 0 of a masked token (masked: true).
+export function formatComputed(x, significant = 4, { masked = false, exact = true, error = 0 } = {}) {
+  if (masked && x === 0) return '0';
+  if (Math.abs(x) < FLOAT32_MIN_NORMAL) return UNDERFLOW_TEXT;
+  return formatDigits(x, significant, { exact, error });
+}
+
+// A probability as a percentage that never prints an underflowed value as an exact 0: "0%" only for a masked token
+// (masked: true), UNDERFLOW_TEXT below float32's normal range, else as formatProbability.
+export function formatShare(p, { masked = false } = {}) {
+  if (p === 0 && masked) return '0%';
+  if (Math.abs(p) < FLOAT32_MIN_NORMAL) return UNDERFLOW_TEXT;
+  return formatProbability(p);
+}
+
+// A count that was rounded to a whole number, marked as such: "≈ 219,696".
+export function formatRoundedCount(x) {
+  return Number.isInteger(x) ? formatCount(x) : `\u2248 ${formatCount(Math.round(x))}`;
+}

@@ -1,6 +1,7 @@
 // The softmax lesson: what it shows, checked against the module and float64.
-import { expectPrinted } from '../audit/printed.js';
+import { checkMathEquations, expectPrinted, printedRight, readPrinted } from '../audit/printed.js';
 import { check, assert, open, noProblems, ready, labEval } from '../harness.js';
+import { logSoftmaxRef } from '../../js/reference.js';
 
 check('softmax: every step of the table is the module\'s trace; 12.4 vs 0.1 gives 0.999995', async () => {
   const { page, problems, context } = await open('?lesson=softmax&logits=12.4,-3.2,0.1&labels=cat,dog,apple');
@@ -10,7 +11,12 @@ check('softmax: every step of the table is the module\'s trace; 12.4 vs 0.1 give
     const r = lab.trace([12.4, -3.2, 0.1]);
     return [r.logits, r.scaled, r.shifted, r.exp, r.probabilities].map((a) => Array.from(a));
   });
-  cells.forEach((row, i) => row.forEach((v, c) => assert(v === t[c][i], `row ${i}, step ${c}: shown ${v}, trace gives ${t[c][i]}`)));
+  // The z column holds the logits as typed; every later column is the module's trace.
+  const typed = [12.4, -3.2, 0.1];
+  cells.forEach((row, i) => row.forEach((v, c) => {
+    const want = c === 0 ? typed[i] : t[c][i];
+    assert(v === want, `row ${i}, step ${c}: shown ${v}, ${c === 0 ? 'typed' : 'trace gives'} ${want}`);
+  }));
   assert(Math.abs(cells[0][4] - 0.999995) < 1e-6, `p(cat) should be about 0.999995 (the article's number), got ${cells[0][4]}`);
   assert(Math.abs(cells[2][4] - 0.0000046) < 5e-7, `p(apple) should be about 0.0000046, got ${cells[2][4]}`);
   const maths = await page.$$eval('article math', (m) => m.length);
@@ -20,9 +26,16 @@ check('softmax: every step of the table is the module\'s trace; 12.4 vs 0.1 give
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// Equation audit: the steps, the step table, the readouts and the bars against float64 (tests/browser/audit.js).
+// Equation audit: every number the lesson prints — the five steps, the step table, the formula with the learner's
+// numbers (each term's z, T and m, the values row, Σ and p, and its alt text), the readouts, the bars and their table,
+// the questions, their reveals and the live region — against float64 computed here from the state
+// (tests/browser/audit.js). The generic audit checks each printed equality; this spec also joins the two formula lines
+// into one equation, so every exp(…) term must equal the value printed under it.
 
-function softmax64(state) {
+const FLOAT32_MIN_NORMAL = 2 ** -126;
+const MINUS = /\u2212/g;
+
+export function softmax64(state) {
   const T = state.temperature;
   const z = state.logits;
   const scaled = z.map((v) => v / T);
@@ -30,28 +43,293 @@ function softmax64(state) {
   const shifted = scaled.map((v) => v - m);
   const e = shifted.map(Math.exp);
   const sum = e.reduce((a, b) => a + b, 0);
-  return { z, scaled, m, shifted, e, sum, p: e.map((v) => v / sum) };
+  // Probabilities from log-softmax (no underflow to 0 before float64's own range).
+  const logp = Array.from(logSoftmaxRef(z, { temperature: T }));
+  return { T, z, scaled, m, shifted, e, sum, logp, p: logp.map(Math.exp) };
 }
+
+// The top two tokens by scaled logit (ties to the lower index), the second finite.
+function topTwo64(f) {
+  const order = f.scaled.map((v, k) => k).filter((k) => f.scaled[k] !== -Infinity)
+    .sort((a, b) => f.scaled[b] - f.scaled[a] || a - b);
+  return order.length > 1 ? { a: order[0], b: order[1], gap: f.scaled[order[0]] - f.scaled[order[1]] } : null;
+}
+
+// "[1, 0.3679, < 10⁻³⁷]" → its entries.
+const entries = (text) => {
+  const m = /\[([^\]]*)\]/.exec(text);
+  return m ? m[1].split(/,\s+/) : null;
+};
+
+// "2.718 ×", "≈ 219,696 ×", "more than 10³⁷ ×" against the float64 ratio.
+function expectRatio(where, text, ratio) {
+  const t = text.replace(/\s*(×|times.*)$/, '').trim();
+  if (/^more than 10³⁷$/.test(t)) return ratio > 1e37 ? '' : `${where}: says "more than 10³⁷", float64 gives ${ratio}`;
+  return expectPrinted(where, t, ratio);
+}
+
+// A serialised MathML node as a plain string, fractions as (a)/(b).
+function flat(n) {
+  if (n.tag === 'mfrac') return `(${flat(n.children[0])})/(${flat(n.children[1])})`;
+  if (n.tag === 'msup') return `${flat(n.children[0])}^(${flat(n.children[1])})`;
+  return n.children.length ? n.children.map(flat).join('') : n.text;
+}
+
+// Checks one exp(z/T − m) or exp(z − m) term against token k.
+function checkTerm(where, text, k, f) {
+  const match = /^exp\u2061\((?:\(([^)]*)\)\/\(([^)]*)\)|(\u2212?[^\u2212]+))\u2212\(?(.+?)\)?\)$/.exec(text);
+  if (!match) return [`${where}: cannot read the term "${text}"`];
+  const [, zFrac, T, zPlain, m] = match;
+  const out = [expectPrinted(`${where} z`, zFrac ?? zPlain, f.z[k]), expectPrinted(`${where} m`, m, f.m)];
+  if (f.T === 1 && T !== undefined) out.push(`${where}: shows /T at T = 1 ("${text}") while the other terms may not`);
+  if (f.T !== 1) out.push(T === undefined ? `${where}: no /T in "${text}" at T = ${f.T}` : expectPrinted(`${where} T`, T, f.T));
+  return out;
+}
+
+// Checks a printed exp value ("0.1353", "1", "e^(−100.0)") against token k.
+function checkValue(where, text, k, f) {
+  const power = /^e\^\((.+)\)$/.exec(text);
+  if (!power) return [expectPrinted(where, text, f.e[k])];
+  const x = readPrinted(power[1]);
+  if (!x) return [`${where}: cannot read "${text}"`];
+  const out = [];
+  if (!(f.shifted[k] >= x.lo - 1e-6 * Math.abs(x.lo) && f.shifted[k] <= x.hi + 1e-6 * Math.abs(x.hi)))
+    out.push(`${where}: prints "${text}", float64 z/T − m is ${f.shifted[k]}`);
+  if (f.e[k] >= FLOAT32_MIN_NORMAL * 1.001) out.push(`${where}: written as a power although float32 holds ${f.e[k]}`);
+  return out;
+}
+
+const READ = `(() => {
+  const serialize = (node) => node.nodeType === 3 ? null : ({ tag: node.localName,
+    token: node.getAttribute?.('data-token') ?? null,
+    text: node.children.length ? '' : node.textContent.trim(),
+    children: [...node.children].map(serialize).filter(Boolean) });
+  const q = (id) => {
+    const node = document.querySelector('[data-question="' + id + '"]');
+    if (!node || node.hidden) return null;
+    return { ask: node.querySelector('legend').textContent.replace(/^Predict:\\s*/, ''),
+      choices: [...node.querySelectorAll('label.radio')].map((l) => l.textContent.trim()),
+      reveal: node.querySelector('.feedback p:not(.verdict)')?.textContent ?? null };
+  };
+  const table = document.querySelector('.steps-table');
+  return {
+    steps: [...document.querySelectorAll('.steps li')].map((li) => li.textContent),
+    table: [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent)),
+    scaledShown: getComputedStyle(table.querySelector('thead .col-scaled')).display !== 'none',
+    readouts: Object.fromEntries([...document.querySelectorAll('dd[data-readout]')].map((d) => [d.dataset.readout, d.textContent])),
+    bars: [...document.querySelectorAll('.bar-row')].map((r) => [r.querySelector('.bar-label').textContent, r.querySelector('.bar-value').textContent]),
+    chartTable: [...document.querySelectorAll('figure.chart + details.table-alt tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent)),
+    formula: [...document.querySelectorAll('.formula-live math')].map((m) => ({ alttext: m.getAttribute('alttext'), tree: serialize(m) })),
+    note: [...document.querySelectorAll('.steps-worked .chart-note')].filter((n) => !n.hidden).map((n) => n.textContent),
+    questions: { top: q('top-share'), amplify: q('amplify'), shift: q('shift-max') },
+    live: document.querySelector('article > [aria-live]')?.textContent ?? '',
+    focus: Number(document.querySelector('.control-row select').value),
+  };
+})()`;
 
 export const audit = {
   dims: ['logits', 'temperature'],
-  read: `(() => ({
-    steps: [...document.querySelectorAll('.steps li')].map((li) => li.textContent),
-    table: [...document.querySelectorAll('.steps-table tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent)),
-    readouts: Object.fromEntries([...document.querySelectorAll('dd[data-readout]')].map((d) => [d.dataset.readout, d.textContent])),
-    bars: [...document.querySelectorAll('.bar-row')].map((r) => [r.querySelector('.bar-label').textContent, r.querySelector('.bar-value').textContent]),
-  }))()`,
+  // A followed token that underflows, a masked one, one past the terms written out, a tie, sixteen tokens.
+  extraStates: [
+    { name: 'follow dog', ...LOGITS_DEFAULT(), temperature: 0.01, focus: 1 },
+    { name: 'follow masked', logits: [2, -Infinity, 1, 0.5], labels: ['cat', 'dog', 'apple', 'bird'], temperature: 0.5, focus: 1 },
+    { name: 'follow tree', ...LOGITS_DEFAULT(), temperature: 2, focus: 5 },
+    { name: 'tie', logits: [2, 2, 1], labels: ['cat', 'dog', 'apple'], temperature: 0.01 },
+    { name: 'negative', logits: [-1.5, -0.5, -3], labels: ['a', 'b', 'c'], temperature: 0.3, focus: 2 },
+    { name: 'sixteen', logits: Array.from({ length: 16 }, (_, k) => Math.round(10 * Math.sin(k + 1)) / 4),
+      labels: Array.from({ length: 16 }, (_, k) => `t${k + 1}`), temperature: 0.7, focus: 9 },
+  ],
+  // Answer every question shown, so the gates open and the reveals are on the page.
+  async prepare(page) {
+    for (const q of await page.$$('[data-question]:not([hidden])')) {
+      await (await q.$('input[type=radio]')).check();
+      await (await q.$('button.button')).click();
+    }
+  },
+  read: READ,
   check({ own }, state) {
     const f = softmax64(state);
+    const C = f.z.length;
+    const focus = state.focus ?? 0;
     const failures = [];
-    own.table.forEach((cells, i) => {
-      [f.z[i], f.scaled[i], f.shifted[i], f.e[i], f.p[i]].forEach((want, c) =>
-        failures.push(expectPrinted(`table row ${cells[0]}, column ${c + 2}`, cells[c + 1], want)));
+    const push = (...x) => failures.push(...x.flat());
+    const masked = (k) => f.z[k] === -Infinity;
+    const tiny = (k) => !masked(k) && f.p[k] < FLOAT32_MIN_NORMAL;
+
+    // The five steps.
+    const [s1, s2, s3, s4, s5] = own.steps;
+    const T = /T = ([^:]+):/.exec(s1 ?? '');
+    push(T ? expectPrinted('step 1 T', T[1], f.T) : `step 1 does not name T: "${s1}"`);
+    const m = /m = ([^,]+),/.exec(s2 ?? '');
+    push(m ? expectPrinted('step 2 m', m[1], f.m) : `step 2 does not name m: "${s2}"`);
+    const Sigma = /Σ = (.+)$/.exec(s4 ?? '');
+    push(Sigma ? expectPrinted('step 4 Σ', Sigma[1], f.sum) : `step 4 does not name Σ: "${s4}"`);
+    [[s1, f.scaled, 'z/T'], [s2, f.shifted, 'z/T − m'], [s3, f.e, 'exp'], [s5, f.p, 'p']].forEach(([text, want, what]) => {
+      const list = entries(text ?? '');
+      if (!list || list.length !== C) push(`the ${what} step lists ${list?.length} values for ${C} tokens: "${text}"`);
+      else list.forEach((t, k) => push(expectPrinted(`the ${what} step, ${state.labels[k]}`, t, want[k])));
     });
-    const sum = own.steps.map((s) => /Σ = (.+)$/.exec(s)).find(Boolean);
-    if (!sum) failures.push(`no "Σ = …" step in ${JSON.stringify(own.steps)}`);
-    else failures.push(expectPrinted('the "add them up" step', sum[1], f.sum));
-    own.bars.forEach(([label, text], i) => failures.push(expectPrinted(`bar ${label}`, text, f.p[i])));
+
+    // The step table; its z / T column only where T ≠ 1.
+    if (own.table.length !== C) push(`${own.table.length} table rows for ${C} tokens`);
+    own.table.forEach((cells, k) => {
+      [f.z[k], f.scaled[k], f.shifted[k], f.e[k], f.p[k]].forEach((want, c) =>
+        push(expectPrinted(`table row ${cells[0]}, column ${c + 2}`, cells[c + 1], want)));
+    });
+    if (own.scaledShown !== (f.T !== 1)) push(`the z / T column is ${own.scaledShown ? 'shown' : 'hidden'} at T = ${f.T}`);
+    const anyTiny = [...f.z.keys()].some((k) => !masked(k) && f.e[k] < FLOAT32_MIN_NORMAL * 1.001) || [...f.z.keys()].some(tiny);
+    if (own.note.length > 0 !== anyTiny) push(`the float32 note is ${own.note.length ? 'shown' : 'missing'} (underflow: ${anyTiny})`);
+
+    // The formula: line 1 names the followed token and writes every term with its T; line 2 evaluates the same
+    // terms; the two lines joined are one chain of true equalities.
+    const [line1, line2] = own.formula;
+    if (!line1 || !line2) push(`the formula with your numbers has ${own.formula.length} line(s)`);
+    else {
+      const tokens = (tree, out = []) => {
+        if (tree.token !== null) out.push(tree);
+        else tree.children.forEach((c) => tokens(c, out));
+        return out;
+      };
+      const terms = tokens(line1.tree);
+      const values = tokens(line2.tree);
+      const shown = Math.min(C, 3);
+      if (terms.length - 1 !== shown) push(`the formula writes out ${terms.length - 1} terms of the sum, expected ${shown}`);
+      const order = [focus, ...Array.from({ length: shown }, (_, k) => k)];
+      if (terms.map((t) => Number(t.token)).join() !== order.join()) push(`formula terms are for tokens ${terms.map((t) => t.token)}, expected ${order}`);
+      if (values.map((t) => Number(t.token)).join() !== [focus, ...order.slice(1), focus].join())
+        push(`formula values are for tokens ${values.map((t) => t.token)}, expected ${[focus, ...order.slice(1), focus]}`);
+      terms.forEach((t, n) => push(checkTerm(`formula term ${n + 1}`, flat(t), Number(t.token), f)));
+      values.forEach((t, n) => push(checkValue(`formula value ${n + 1}`, flat(t), Number(t.token), f)));
+      const pLabel = flat(line1.tree.children[0]);
+      if (!pLabel.endsWith(state.labels[focus])) push(`the formula follows "${pLabel}", the state follows ${state.labels[focus]}`);
+      // Σ and p: the last two numbers of line 2.
+      const top = line2.tree.children;
+      const sigmaFrac = top.filter((n) => n.tag === 'mfrac').at(-1);
+      push(expectPrinted('formula Σ', flat(sigmaFrac.children[1]), f.sum));
+      const last = top.at(-1);
+      const rel = top.at(-2);
+      if (rel.text === '≈') {
+        if (!(f.p[focus] < 0.5) || last.text !== '0') push(`formula ends "≈ ${last.text}" for p = ${f.p[focus]}`);
+      } else push(expectPrinted('formula p', flat(last), f.p[focus]));
+      const joined = { tag: 'math', text: '', children: [...line1.tree.children, ...line2.tree.children] };
+      push(checkMathEquations('the two formula lines as one equation', joined, { temperature: f.T }));
+      const spoken = /which is (.+?),? divided by ([^,:]+)[,:] (?:equals (.+)|almost 0)$/.exec(line2.alttext);
+      if (!spoken) push(`formula alt text: "${line2.alttext}"`);
+      else {
+        push(expectPrinted('formula alt text Σ', spoken[2], f.sum));
+        if (spoken[3] !== undefined) push(expectPrinted('formula alt text p', spoken[3], f.p[focus]));
+        if (!/^e to the power/.test(spoken[1])) push(expectPrinted('formula alt text exp', spoken[1], f.e[focus]));
+      }
+    }
+
+    // Readouts.
+    const two = topTwo64(f);
+    if (two) {
+      const gap = /^(.+?) \((.+) over (.+)\)$/.exec(own.readouts.gap);
+      if (!gap) push(`gap readout: "${own.readouts.gap}"`);
+      else {
+        push(expectPrinted('gap readout', gap[1], two.gap));
+        if (gap[2] !== state.labels[two.a] || gap[3] !== state.labels[two.b]) push(`gap readout names ${gap[2]} over ${gap[3]}`);
+      }
+      push(expectRatio('ratio readout', own.readouts.ratio, Math.exp(two.gap)));
+    }
+    push(expectPrinted('sum of the probabilities', own.readouts.total, 1));
+
+    // The bars and their table.
+    if (own.bars.length !== C) push(`${own.bars.length} bars for ${C} tokens`);
+    own.bars.forEach(([label, text], k) => push(expectPrinted(`bar ${label}`, text, f.p[k])));
+    own.chartTable.forEach((cells, k) => push(expectPrinted(`chart table ${cells[0]} logit`, cells[1], f.z[k]),
+      expectPrinted(`chart table ${cells[0]} p`, cells[2], f.p[k])));
+
+    // Questions, their choices and reveals.
+    const { top, amplify, shift } = own.questions;
+    let a = 0;
+    f.z.forEach((v, k) => { if (v > f.z[a]) a = k; });
+    if (!top) push('the top-share question is not shown');
+    else {
+      const ask = /^“(.+?)” has your largest logit, (.+?)(?: \(tied|, and T|\. What)/.exec(top.ask);
+      if (!ask || ask[1] !== state.labels[a]) push(`top-share asks "${top.ask}" (largest: ${state.labels[a]})`);
+      else push(expectPrinted('top-share logit', ask[2], f.z[a]));
+      const t = /T = ([\d.]+)\./.exec(top.ask);
+      if ((f.T !== 1) !== Boolean(t)) push(`top-share names T wrongly: "${top.ask}"`);
+      else if (t) push(expectPrinted('top-share T', t[1], f.T));
+      const r = /gives “.+?” (\S+)\./.exec(top.reveal ?? '');
+      push(r ? expectPrinted('top-share reveal p', r[1], f.p[a]) : `top-share reveal: "${top.reveal}"`);
+      const lead = / by (.+?)(?: after dividing by T)?\. Not/.exec(top.reveal ?? '');
+      if (lead && two) push(expectPrinted('top-share reveal gap', lead[1], two.gap));
+    }
+    if (Boolean(amplify) !== Boolean(two)) push(`the amplify question is ${amplify ? 'shown' : 'hidden'} with ${two ? 'two' : 'fewer than two'} finite logits`);
+    if (amplify && two) {
+      const ask = /^“(.+)” has the largest logit \((.+)\) and “(.+)” the next \((.+)\): .*a gap of (.+?)\. How/.exec(amplify.ask);
+      if (!ask) push(`amplify asks "${amplify.ask}"`);
+      else {
+        push(expectPrinted('amplify z_a', ask[2], f.z[two.a]), expectPrinted('amplify z_b', ask[4], f.z[two.b]),
+          expectPrinted('amplify gap', ask[5], two.gap));
+        if (ask[1] !== state.labels[two.a] || ask[3] !== state.labels[two.b]) push(`amplify names ${ask[1]} and ${ask[3]}`);
+      }
+      const g = /^(.+?) times/.exec(amplify.choices[0]);
+      push(g ? expectPrinted('amplify choice gap', g[1], two.gap) : `amplify choice: "${amplify.choices[0]}"`);
+      const r = /gives “.+” (.+) and “.+” (.+): (.+) times as likely, which is e\^(\S+)\./.exec(amplify.reveal ?? '');
+      if (!r) push(`amplify reveal: "${amplify.reveal}"`);
+      else push(expectPrinted('amplify reveal p_a', r[1], f.p[two.a]), expectPrinted('amplify reveal p_b', r[2], f.p[two.b]),
+        expectRatio('amplify reveal ratio', r[3], Math.exp(two.gap)), expectPrinted('amplify reveal gap', r[4], two.gap));
+    }
+    if (!shift) push('the shift-max question is not shown');
+    else {
+      const ask = /m = (\S+), from/.exec(shift.ask);
+      push(ask ? expectPrinted('shift-max m', ask[1], f.m) : `shift-max asks "${shift.ask}"`);
+      const d = /subtraction is (.+?), float32/.exec(shift.reveal ?? '');
+      if (!d) push(`shift-max reveal: "${shift.reveal}"`);
+      else if (!(readPrinted(d[1])?.value <= 1e-5)) push(`shift-max reveal: a difference of ${d[1]} is not float32 rounding`);
+    }
+
+    // The live region (spoken once the predictions are committed).
+    const live = /^Sum of exponentials (.+?)\. (.+?): (.+?)\. Top: (.+) (\S+)\.$/.exec(own.live);
+    if (!live) push(`live region: "${own.live}"`);
+    else {
+      let best = 0;
+      f.p.forEach((v, k) => { if (v > f.p[best]) best = k; });
+      push(expectPrinted('live Σ', live[1], f.sum), expectPrinted('live p', live[3], f.p[focus]), expectPrinted('live top p', live[5], f.p[best]));
+      if (live[2] !== state.labels[focus]) push(`live region follows ${live[2]}`);
+    }
     return failures;
+  },
+};
+
+function LOGITS_DEFAULT() {
+  return { logits: [2, 1, 0.1, 0.6, -0.8, -2], labels: ['cat', 'dog', 'apple', 'bird', 'fish', 'tree'] };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Quiz oracles (tests/browser/quiz.js): which options are true in a state, in float64, from the state alone.
+
+const argmax = (z) => z.reduce((best, v, k) => (v > z[best] ? k : best), 0);
+
+export const quiz = {
+  'top-share': (state) => {
+    const p = softmax64(state).p[argmax(state.logits)];
+    return [p <= 0.5, p > 0.5 && p < 0.99, p >= 0.99];
+  },
+  amplify: (state, { choices }) => {
+    const f = softmax64(state);
+    const two = topTwo64(f);
+    if (!two) return [false, false, false];
+    const tol = 1e-9 * (1 + Math.abs(two.gap));
+    const logRatio = f.logp[two.a] - f.logp[two.b];
+    const alone = logSoftmaxRef([f.z[two.a], f.z[two.b]], { temperature: f.T });
+    const printedGap = /^(.+?) times/.exec(choices[0])?.[1];
+    return [
+      two.gap > 0 && Math.abs(logRatio - Math.log(two.gap)) <= tol,
+      Math.abs(logRatio - two.gap) <= tol && printedGap !== undefined && printedRight(printedGap, two.gap),
+      Math.abs(logRatio - (alone[0] - alone[1])) > tol,
+    ];
+  },
+  'shift-max': (state) => {
+    const top = Math.max(...state.logits);
+    const a = softmax64(state).p;
+    const b = softmax64({ ...state, logits: state.logits.map((z) => z - top) }).p;
+    const moved = a.map((v, k) => k).filter((k) => Math.abs(a[k] - b[k]) > 1e-12);
+    const onlyTop = moved.length === 1 && moved[0] === argmax(state.logits);
+    return [moved.length > 0 && !onlyTop, moved.length === 0, onlyTop];
   },
 };
