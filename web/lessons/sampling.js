@@ -1,24 +1,64 @@
 // Lesson 4: drawing tokens, and the filters (top-k, top-p, min-p) that cut the tail first.
-import { createDrawCache, drawSeed, samplingOptions } from '../model/draws.js';
+import { createDrawCache, drawSeed, samplingOptions, uniformOf } from '../model/draws.js';
 import { formatCount, formatNumber, formatProbability } from '../model/format.js';
 import { LIMITS } from '../model/state.js';
 import { barChart } from '../ui/chart.js';
 import { button, numberField, radioGroup, rangeField, readouts, temperatureControl, vocabularyFields } from '../ui/controls.js';
-import { h } from '../ui/dom.js';
-import { listTokens } from './shared.js';
+import { h, setText } from '../ui/dom.js';
+import { dartStrip, sortedChart } from '../ui/sampling-chart.js';
+import { formatPlain, formatTemperature as formatT, listTokens, probabilityText } from './shared.js';
 
-const COLUMNS = [
+const RECENT = 24;  // drawn tokens listed as text
+const DRAW_COLUMNS = [
   { key: 'token', header: 'Token' },
-  { key: 'p', header: 'Probability at T', numeric: true, format: formatProbability },
-  { key: 'kept', header: 'Kept by the filters' },
   { key: 'q', header: 'Renormalised', numeric: true, format: formatProbability },
   { key: 'count', header: 'Draws', numeric: true, format: formatCount },
   { key: 'share', header: 'Share of draws', numeric: true, format: formatProbability },
 ];
 
-function keptSet(lab, state, temperatureLast) {
-  return lab.trace(state.logits, { ...samplingOptions(state), temperatureLast });
+// A probability as a decimal with three digits after the point, for running totals and the dart's positions.
+const decimal = (x) => x.toFixed(3);
+const plural = (n, word) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+
+// Every number the filter view shows, from the module. The filters read the probabilities at T (temperature first)
+// or at T = 1 (temperature last); top-p reads them renormalised over what top-k kept; min-p compares each with the
+// top one; the draw uses the kept tokens renormalised, divided by T in either order.
+export function filterView(lab, state, order) {
+  const seeT = state.temperatureLast ? 1 : state.temperature;
+  const seen = lab.softmax(state.logits, { temperature: seeT });
+  const atT = state.temperatureLast ? lab.softmax(state.logits, { temperature: state.temperature }) : seen;
+  const afterK = state.topK > 0 ? lab.trace(state.logits, { temperature: seeT, topK: state.topK }).keptProbabilities : seen;
+  const kept = new Set(lab.trace(state.logits, { temperature: seeT, topK: state.topK }).kept);
+  const cumulative = new Map();
+  let total = 0;
+  for (const i of order) {
+    if (!kept.has(i)) break;
+    total += afterK[i];
+    cumulative.set(i, total);
+  }
+  const final = lab.trace(state.logits, samplingOptions(state));
+  const top = order[0];
+  return { seeT, seen, atT, cumulative, final, keptSet: new Set(final.kept), minPLine: state.minP > 0 ? state.minP * seen[top] : undefined };
 }
+
+// The token ids in display order: most likely first (ties to the lower index, as the filters break them). Temperature
+// never changes this order, so it is computed once per list of logits.
+function sortOrder(logits) {
+  return [...logits.keys()].sort((a, b) => (logits[b] - logits[a]) || (a - b));
+}
+
+// How the kept set of top-p changes when T is halved (doubled at the bottom of the slider), in the learner's order.
+function nucleusMove({ lab, store }) {
+  const s = store.get();
+  const p = s.topP < 1 ? s.topP : 0.9;
+  const T = s.temperature;
+  const halve = T >= 0.02;
+  const next = halve ? T / 2 : 2 * T;
+  const size = (t) => lab.trace(s.logits, { temperature: t, topP: p, temperatureLast: s.temperatureLast }).kept;
+  return { s, p, T, next, halve, before: size(T), after: size(next) };
+}
+
+const unmaskedCount = (logits) => logits.filter(Number.isFinite).length;
 
 export default {
   id: 'sampling',
@@ -38,83 +78,217 @@ export default {
   questions: [
     {
       id: 'topk',
-      ask: 'With top-k = 2, how many different tokens can show up in 10,000 draws?',
-      choices: ['At most 2', 'All of them, the rare ones rarely', 'It depends on the seed'],
+      // With two unmasked tokens or fewer, "at most 2" and "all of them" are the same answer.
+      applies: ({ store }) => unmaskedCount(store.get().logits) > 2,
+      ask: 'You set top-k = 2 and draw as many tokens as you like. How many different tokens can appear?',
+      choices: ({ store }) => ['At most 2', `All ${unmaskedCount(store.get().logits)} of them, the unlikely ones rarely`, 'It depends on the seed'],
       answer({ lab, store }) {
         const s = store.get();
-        const seen = new Set();
-        for (let i = 0; i < 10000; ++i) seen.add(lab.sample(s.logits, { temperature: s.temperature, topK: Math.min(2, s.logits.length), seed: drawSeed(s.seed, i) }));
-        return seen.size <= 2 ? 0 : 1;
+        const t = lab.trace(s.logits, { ...samplingOptions(s), topK: 2, topP: 1, minP: 0 });
+        return t.kept.length <= 2 ? 0 : 1;
       },
       reveal({ lab, store }) {
         const s = store.get();
-        const t = lab.trace(s.logits, { temperature: s.temperature, topK: Math.min(2, s.logits.length) });
-        return `Top-k = 2 keeps ${listTokens(Array.from(t.kept, (i) => s.labels[i]))}; every other token has probability exactly 0 after the filter, whatever the seed.`;
+        const t = lab.trace(s.logits, { ...samplingOptions(s), topK: 2, topP: 1, minP: 0 });
+        return `Top-k = 2 keeps ${listTokens(Array.from(t.kept, (i) => s.labels[i]))}; every other token has probability exactly 0 after the filter, whatever the seed and however many draws.`;
       },
       tryIt: { text: 'Set top-k = 2 and draw 10,000', apply: (s) => ({ topK: Math.min(2, s.logits.length), topP: 1, minP: 0, draws: 10000 }) },
     },
     {
       id: 'topp-temperature',
-      ask: 'Top-p = 0.9, temperature first. You lower T from 1 to 0.5. Does the kept set grow or shrink?',
-      choices: ['It grows', 'It shrinks or stays the same', 'T does not affect top-p'],
-      answer({ lab, store }) {
-        const z = store.get().logits;
-        const a = lab.trace(z, { temperature: 1, topP: 0.9 }).kept.length;
-        const b = lab.trace(z, { temperature: 0.5, topP: 0.9 }).kept.length;
-        return b > a ? 0 : 1;
+      ask: (ctx) => {
+        const { p, T, next, halve, s } = nucleusMove(ctx);
+        return `Only top-p = ${formatPlain(p)} is on, temperature ${s.temperatureLast ? 'last' : 'first'}. If you ${halve ? 'halve' : 'double'} T from ${formatT(T)} to ${formatT(next)}, the kept set…`;
       },
-      reveal({ lab, store }) {
-        const s = store.get();
-        const a = lab.trace(s.logits, { temperature: 1, topP: 0.9 }).kept;
-        const b = lab.trace(s.logits, { temperature: 0.5, topP: 0.9 }).kept;
-        return `At T = 1 the nucleus holds ${a.length} token${a.length === 1 ? '' : 's'} (${listTokens(Array.from(a, (i) => s.labels[i]))}); at T = 0.5 it holds ${b.length}. A lower T piles probability onto the leaders, so fewer tokens reach 90%.`;
+      choices: ['grows', 'shrinks', 'keeps its size'],
+      answer(ctx) {
+        const { before, after } = nucleusMove(ctx);
+        return after.length > before.length ? 0 : after.length < before.length ? 1 : 2;
       },
-      tryIt: { text: 'Top-p = 0.9 at T = 0.5', apply: () => ({ topP: 0.9, topK: 0, minP: 0, temperature: 0.5, temperatureLast: false }) },
+      reveal(ctx) {
+        const { s, p, T, next, before, after, halve } = nucleusMove(ctx);
+        const names = (kept) => `${plural(kept.length, 'token')} (${listTokens(Array.from(kept, (i) => s.labels[i]))})`;
+        const same = after.length === before.length;
+        const why = s.temperatureLast
+          ? 'With temperature last, top-p reads the probabilities at T = 1, so T cannot change what it keeps.'
+          : halve
+            ? `A lower T piles probability onto the leaders, ${same ? 'but here the same tokens are still needed to reach p' : 'so fewer tokens are needed to reach p'}.`
+            : `A higher T spreads probability over more tokens, ${same ? 'but here the same tokens still reach p' : 'so more are needed to reach p'}.`;
+        return `At T = ${formatT(T)} top-p = ${formatPlain(p)} keeps ${names(before)}; at T = ${formatT(next)} it keeps ${names(after)}. ${why}`;
+      },
+      tryIt: {
+        text: 'Set it up',
+        apply: (s) => ({ topP: s.topP < 1 ? s.topP : 0.9, topK: 0, minP: 0, temperature: s.temperature >= 0.02 ? s.temperature / 2 : 2 * s.temperature }),
+      },
     },
   ],
   view(ctx) {
     const { lab, store } = ctx;
-    const histogram = createDrawCache();
-    const control = temperatureControl(store, { presets: false });
+    const draws = createDrawCache();
+    const control = temperatureControl(store, { presets: false, ticks: true });
     const fields = vocabularyFields(store);
     const topK = numberField({ label: 'Top-k (0 = off)', min: 0, max: LIMITS.tokens, step: 1, get: (s) => s.topK,
       set: (k) => store.set({ topK: Math.min(Math.round(k), store.get().logits.length) }), describe: 'Top-k' });
     const topP = rangeField({ label: 'Top-p (1 = off)', min: 0.01, max: 1, step: 0.01, get: (s) => s.topP,
-      set: (p) => store.set({ topP: p }), valueText: (p) => `p = ${formatNumber(p, 2)}` });
+      set: (p) => store.set({ topP: p }), valueText: (p) => `p = ${formatPlain(p)}` });
     const minP = rangeField({ label: 'Min-p (0 = off)', min: 0, max: 1, step: 0.01, get: (s) => s.minP,
-      set: (p) => store.set({ minP: p }), valueText: (p) => `min-p = ${formatNumber(p, 2)}` });
+      set: (p) => store.set({ minP: p }), valueText: (p) => `min-p = ${formatPlain(p)}` });
     const order = radioGroup({ legend: 'When is T applied?', name: 'order',
       choices: [[false, 'Temperature first, then filters (most libraries)'], [true, 'Filters first, temperature last (llama.cpp)']],
       get: (s) => s.temperatureLast, set: (v) => store.set({ temperatureLast: v }) });
     const seed = numberField({ label: 'Seed', min: 0, max: 2 ** 32 - 1, step: 1, get: (s) => s.seed,
       set: (v) => store.set({ seed: Math.round(v) }), describe: 'The seed' });
-    const add = (n) => () => store.set({ draws: Math.min(LIMITS.draws, store.get().draws + n) });
-    const drawButtons = h('div', { class: 'presets', role: 'group', 'aria-label': 'Draw tokens' },
+
+    const limitNote = h('p', { class: 'limit-note', role: 'status' });
+    const add = (n) => () => {
+      const s = store.get();
+      const room = LIMITS.draws - s.draws;
+      if (room <= 0) {
+        limitNote.textContent = `This page stops at ${formatCount(LIMITS.draws)} draws: clear the draws to start again.`;
+        return;
+      }
+      limitNote.textContent = n > room
+        ? `Only ${formatCount(room)} more: this page stops at ${formatCount(LIMITS.draws)} draws.`
+        : '';
+      store.set({ draws: s.draws + Math.min(n, room) });
+    };
+    const drawButtons = [
       button('Draw 1', add(1), { dataset: { draw: '1' } }),
       button('Draw 100', add(100), { dataset: { draw: '100' } }),
       button('Draw 10,000', add(10000), { dataset: { draw: '10000' } }),
-      button('Clear the draws', () => store.set({ draws: 0 }), { class: 'button secondary' }));
-    const status = readouts([
-      { key: 'draws', label: 'Draws so far' },
-      { key: 'last', label: 'Last token drawn' },
+    ];
+    const clearButton = button('Clear the draws', () => {
+      limitNote.textContent = '';
+      store.set({ draws: 0 });
+    }, { class: 'button secondary' });
+
+    const kept = readouts([
       { key: 'first', label: 'Temperature first keeps', wide: true },
       { key: 'lastOrder', label: 'Temperature last keeps', wide: true },
     ]);
-    const chart = barChart({
+    const sorted = sortedChart();
+    const tableBody = h('tbody');
+    const filterTable = h('details', { class: 'table-alt', dataset: { part: 'table' } }, h('summary', null, 'Show the filters as a table'),
+      h('p', { class: 'scroll-cue' }, 'The table scrolls sideways.'),
+      h('div', { class: 'table-scroll scroll-shadow', tabindex: '0', role: 'region', 'aria-label': 'Table: what the filters keep' },
+        h('table', { class: 'numbers filter-table' }, h('caption', { class: 'visually-hidden' }, 'What the filters keep, most likely first'),
+          h('thead', null, h('tr', null, ['Token', 'Logit z', 'Before the filters', 'Running total', 'Kept', 'Renormalised'].map((t, i) =>
+            h('th', { scope: 'col', class: i === 0 || i === 4 ? '' : 'num' }, t)))), tableBody)));
+    const filterPart = h('div', { class: 'filter-part' }, sorted.figure, filterTable, kept.node);
+
+    const status = readouts([
+      { key: 'draws', label: 'Draws so far' },
+      { key: 'last', label: 'Last token drawn' },
+    ]);
+    const dart = dartStrip();
+    const recent = h('p', { class: 'recent-draws' });
+    const histogram = barChart({
       caption: 'Draws against probabilities',
-      columns: COLUMNS,
-      legend: [['key-bar', 'share of the draws'], ['key-marker', 'renormalised probability']],
+      columns: DRAW_COLUMNS,
+      legend: [['key-bar', 'share of the draws'], ['key-marker', 'renormalised probability (kept tokens)']],
+      tableSummary: 'Show the draws as a table',
     });
+    const drawPart = h('div', { class: 'draw-part' }, dart.node, recent, histogram.nodes);
+
     const node = h('div', { class: 'lesson-view' },
       h('section', { class: 'panel', dataset: { part: 'controls' } }, ctx.heading('The distribution and its filters'),
         control.node, h('div', { class: 'control-row' }, topK.node, topP.node, minP.node), order.node),
-      h('section', { class: 'panel' }, ctx.heading('Draw'), h('div', { class: 'control-row' }, seed.node), drawButtons,
-        status.node, chart.nodes),
+      ctx.question('topk'),
+      ctx.question('topp-temperature'),
+      h('section', { class: 'panel' }, ctx.heading('What the filters keep'), filterPart),
+      h('section', { class: 'panel' }, ctx.heading('Draw'), h('div', { class: 'control-row' }, seed.node),
+        h('div', { class: 'presets', role: 'group', 'aria-label': 'Draw tokens' }, drawButtons, clearButton), limitNote,
+        status.node, drawPart),
       h('section', { class: 'panel' }, fields.node));
+
+    let orderKey = '';
+    let sortedIds = [];
+    let uKey = '';
+    let u = null;
+    let pending = 0;
+    let lastState = null;
+    const idle = typeof requestIdleCallback === 'function'
+      ? (fn) => requestIdleCallback(fn, { timeout: 200 })
+      : (fn) => setTimeout(() => fn({ timeRemaining: () => 4 }), 0);
+
+    function showDraws(state, shown, result) {
+      const { counts, draws: done, target, complete, last } = result;
+      const q = shown.final.keptProbabilities;
+      const rows = sortedIds.map((i) => {
+        const share = done ? counts[i] / done : 0;
+        const isKept = shown.keptSet.has(i);
+        return {
+          label: state.labels[i],
+          token: i,
+          value: share,
+          marker: isKept ? q[i] : undefined,
+          valueText: done ? `${formatProbability(share)} (${formatCount(counts[i])})` : isKept ? '—' : 'dropped',
+          tone: isKept ? undefined : 'dropped',
+          cells: { token: state.labels[i], q: isKept ? { value: q[i], text: probabilityText(q[i], state.logits[i]) } : 'dropped', count: counts[i], share },
+        };
+      });
+      histogram.update(rows, { max: 1, caption: !done
+        ? 'No draws yet: the markers show the renormalised probabilities'
+        : complete
+          ? `${formatCount(done)} draws from seed ${state.seed} against the renormalised probabilities`
+          : `Redrawing with the new settings: ${formatCount(done)} of ${formatCount(target)} draws so far` });
+      status.update({
+        draws: { text: complete ? formatCount(done) : `${formatCount(done)} of ${formatCount(target)}`, value: done },
+        last: { text: last >= 0 ? `${state.labels[last]} (seed ${drawSeed(state.seed, done - 1)})` : '—' },
+      });
+      // The dart: the last draw's u (read back from lab.sample), over the kept tokens in vocabulary order.
+      const parts = [];
+      let from = 0;
+      for (let i = 0; i < state.logits.length; ++i) {
+        if (!shown.keptSet.has(i)) continue;
+        parts.push({ token: i, label: state.labels[i], from, to: from + q[i] });
+        from += q[i];
+      }
+      const key = `${state.seed}:${done}`;
+      if (key !== uKey) {
+        uKey = key;
+        u = done ? uniformOf(lab, drawSeed(state.seed, done - 1)) : null;
+      }
+      const hit = parts.find((p) => p.token === last);
+      dart.update({ parts, u, drawn: last,
+        description: done && hit
+          ? `Draw ${formatCount(done)} used seed ${drawSeed(state.seed, done - 1)}: u = ${decimal(u)}, which falls in “${state.labels[last]}”, from ${decimal(hit.from)} to ${decimal(hit.to)}.`
+          : 'No draw yet: press Draw 1 to throw the first dart.' });
+      setText(recent, done
+        ? `The last ${Math.min(done, RECENT)} draw${done === 1 ? '' : 's'}, oldest first: ${result.recent(RECENT).map((i) => state.labels[i]).join(' ')}`
+        : 'Drawn tokens will be listed here.');
+    }
+
+    // Draws left over after a change of settings are made in idle time, a slice at a time, so a control change stays
+    // cheap however many draws the link asks for.
+    function continueDraws() {
+      pending = idle((deadline) => {
+        pending = 0;
+        const state = lastState;
+        try {
+          const shown = filterView(lab, state, sortedIds);
+          const result = draws.advance(lab, state, Math.max(2, deadline.timeRemaining() - 1));
+          showDraws(state, shown, result);
+          if (!result.complete) continueDraws();
+          else announceDraws(state, result);
+        } catch {
+          // The next render shows the module's error.
+        }
+      });
+    }
+
+    function announceDraws(state, result) {
+      if (!ctx.isOpen('topk') && state.topK > 0) ctx.announce(`${formatCount(result.draws)} draws.`);
+      else ctx.announce(`${formatCount(result.draws)} draws. ${sortedIds.map((i) => `${state.labels[i]} ${formatCount(result.counts[i])}`).join(', ')}.`);
+    }
 
     return {
       node,
+      destroy() {
+        draws.destroy();
+      },
       update(state) {
+        lastState = state;
         control.update(state);
         fields.update(state);
         topK.update(state);
@@ -123,36 +297,75 @@ export default {
         order.update(state);
         seed.update(state);
         topK.input.max = String(state.logits.length);
-        const p = lab.softmax(state.logits, { temperature: state.temperature });
-        const first = keptSet(lab, state, false);
-        const last = keptSet(lab, state, true);
-        const current = state.temperatureLast ? last : first;
-        const kept = new Set(current.kept);
-        const { counts, draws, last: lastToken } = histogram(lab, state);
-        const names = (t) => `${listTokens(Array.from(t.kept, (i) => state.labels[i]))} (${t.kept.length})`;
-        status.update({
-          draws: { text: formatCount(draws), value: draws },
-          last: { text: lastToken >= 0 ? `${state.labels[lastToken]} (seed ${drawSeed(state.seed, draws - 1)})` : '—' },
-          first: { text: names(first) },
-          lastOrder: { text: names(last) },
+        const full = state.draws >= LIMITS.draws;
+        for (const b of drawButtons) b.setAttribute('aria-disabled', String(full));
+        if (!full && /stops at/.test(limitNote.textContent) && !/Only/.test(limitNote.textContent)) limitNote.textContent = '';
+        const key = JSON.stringify(state.logits);
+        if (key !== orderKey) {
+          orderKey = key;
+          sortedIds = sortOrder(state.logits);
+        }
+        const shown = filterView(lab, state, sortedIds);
+        const names = (t) => {
+          const n = t.kept.length;
+          return `${listTokens(Array.from(t.kept, (i) => state.labels[i]))} (${plural(n, 'token')})`;
+        };
+        const first = lab.trace(state.logits, { ...samplingOptions(state), temperatureLast: false });
+        const last = lab.trace(state.logits, { ...samplingOptions(state), temperatureLast: true });
+        kept.update({ first: { text: names(first) }, lastOrder: { text: names(last) } });
+
+        // The sorted view: what the filters see, what they keep, the running total top-p reads, and the cuts.
+        const q = shown.final.keptProbabilities;
+        const seeing = state.temperatureLast ? 'at T = 1 (temperature comes last)' : `at T = ${formatT(state.temperature)}`;
+        sorted.update({
+          rows: sortedIds.map((i) => {
+            const isKept = shown.keptSet.has(i);
+            const before = probabilityText(shown.seen[i], state.logits[i]);
+            return { token: i, label: state.labels[i], before: shown.seen[i], after: isKept ? q[i] : null,
+              cumulative: shown.cumulative.get(i),
+              text: isKept ? `${before} → ${probabilityText(q[i], state.logits[i])}` : `${before} → dropped` };
+          }),
+          cuts: {
+            topP: state.topP < 1 ? state.topP : undefined,
+            minP: shown.minPLine,
+            topK: state.topK > 0 && state.topK < unmaskedCount(state.logits) ? state.topK : undefined,
+          },
+          legend: [
+            ['key-ghost', `before the filters, ${seeing}`],
+            ['key-bar', state.temperatureLast ? 'kept, divided by T and renormalised: what is drawn from' : 'kept and renormalised: what is drawn from'],
+            ['key-cumulative', state.topK > 0 ? 'running total of the top-k tokens, renormalised (what top-p reads)' : 'running total, most likely first (what top-p reads)'],
+            ...(state.topP < 1 ? [['key-top-p', `top-p = ${formatPlain(state.topP)}`]] : []),
+            ...(shown.minPLine !== undefined ? [['key-min-p', `min-p line: ${formatPlain(state.minP)} × ${formatProbability(shown.seen[sortedIds[0]])} = ${formatProbability(shown.minPLine)}`]] : []),
+            ...(state.topK > 0 && state.topK < unmaskedCount(state.logits) ? [['key-top-k', `top-k = ${state.topK}: rows below the line are cut`]] : []),
+          ],
+          caption: `${plural(shown.final.kept.length, 'token')} kept, most likely first`,
         });
-        const rows = state.labels.map((label, i) => {
-          const share = draws ? counts[i] / draws : 0;
-          const q = current.keptProbabilities[i];
-          return {
-            label,
-            value: share,
-            marker: q,
-            valueText: kept.has(i) ? (draws ? `${formatProbability(share)} (${formatCount(counts[i])})` : formatProbability(q)) : 'dropped',
-            tone: kept.has(i) ? undefined : 'dropped',
-            cells: { token: label, p: p[i], kept: kept.has(i) ? 'yes' : 'no', q, count: counts[i], share },
-          };
-        });
-        chart.update(rows, { max: 1, caption: draws
-          ? `${formatCount(draws)} draws from seed ${state.seed} against the renormalised probabilities`
-          : 'No draws yet: the markers show the renormalised probabilities' });
-        if (draws) ctx.announce(`${formatCount(draws)} draws. ${state.labels.map((l, i) => `${l} ${formatCount(counts[i])}`).join(', ')}.`);
-        else ctx.announce(`Kept: ${names(current)}.`);
+        tableBody.replaceChildren(...sortedIds.map((i) => {
+          const isKept = shown.keptSet.has(i);
+          const cum = shown.cumulative.get(i);
+          return h('tr', { dataset: { token: String(i) }, class: isKept ? '' : 'tone-dropped' },
+            h('th', { scope: 'row' }, state.labels[i]),
+            h('td', { class: 'num' }, formatNumber(state.logits[i], 3)),
+            h('td', { class: 'num', dataset: { value: String(shown.seen[i]) } }, probabilityText(shown.seen[i], state.logits[i])),
+            h('td', { class: 'num' }, cum === undefined ? '—' : decimal(cum)),
+            h('td', null, isKept ? 'yes' : 'no'),
+            h('td', { class: 'num', dataset: { value: String(q[i]) } }, isKept ? probabilityText(q[i], state.logits[i]) : '—'));
+        }));
+        // A chart that shows a top-k cut answers the top-k question: it waits for the prediction.
+        const gate = state.topK > 0 ? 'topk' : '';
+        for (const part of [filterPart, drawPart]) {
+          if (gate) part.dataset.gate = gate;
+          else delete part.dataset.gate;
+        }
+
+        // Draws: more of the same settings are drawn at once; new settings redraw in idle slices.
+        const result = draws.advance(lab, state, draws.extends(state) ? Infinity : 1);
+        showDraws(state, shown, result);
+        if (!result.complete && !pending) continueDraws();
+        if (result.complete) {
+          if (result.draws) announceDraws(state, result);
+          else if (ctx.isOpen('topk') || state.topK === 0) ctx.announce(`Kept: ${names(shown.final)}.`);
+        }
       },
     };
   },

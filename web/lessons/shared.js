@@ -39,3 +39,19 @@ export function listTokens(labels) {
   if (q.length <= 1) return q.join('');
   return `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
 }
+
+// A temperature as the state holds it (at most 3 significant digits; doubled or halved, 4): every digit, nothing
+// invented or dropped (formatNumber(0.0123, 3) would print 0.012).
+export const formatTemperature = (t) => String(Number(t.toPrecision(4)));
+
+// A probability from the module, for a token whose logit is z. Below float's normal range (about 1.2 × 10⁻³⁸) the
+// module's result is flushed to 0 or keeps too few bits to print, for a token that is not masked: it is written as a
+// bound, never as an exact 0.
+const FLOAT_MIN_NORMAL = 1.1754943508222875e-38;
+export function probabilityText(p, z) {
+  if (p < FLOAT_MIN_NORMAL && z !== -Infinity) return '< 10\u207b\u00b3\u2077';
+  return formatProbability(p);
+}
+
+// A number typed or carried by a link (top-p 0.086, min-p 0.35) with every digit it has.
+export const formatPlain = (x) => String(Number(x.toPrecision(6)));

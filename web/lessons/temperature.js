@@ -5,7 +5,7 @@ import { readouts, temperatureControl, vocabularyFields } from '../ui/controls.j
 import { lineChart } from '../ui/curve.js';
 import { formulaBox, h } from '../ui/dom.js';
 import { exp, formula, frac, log, m, mi, mn, mo, mtext, row, sub, sup, underover, varSub } from '../ui/math.js';
-import { argmax } from './shared.js';
+import { argmax, formatTemperature, probabilityText } from './shared.js';
 
 // The temperatures the curves are drawn over: 81 points, 20 per decade, from 0.01 to 100 (k = 0, 20, … 80 are the
 // powers of ten exactly).
@@ -15,8 +15,7 @@ const DECADES = [0, 20, 40, 60, 80];
 const VISIBLE = 1e-30;
 const TOKEN_COLOURS = 8;
 
-// T as the state holds it (at most 3 significant digits; doubled or halved, 4): every digit, nothing invented.
-export const formatT = (t) => String(Number(t.toPrecision(4)));
+const formatT = formatTemperature;
 // Fixed decimals, so a value printed as "0.000" reads as a rounding of a tiny one, never as an exact 0.
 const fixed = (x, digits) => {
   const text = x.toFixed(digits);
@@ -60,13 +59,6 @@ function move({ lab, store }) {
   const finite = s.logits.filter(Number.isFinite);
   return { s, T, next, halve, top, a: a[top], b: b[top], qa: others(a), qb: others(b),
     flat: finite.every((z) => z === finite[0]) };
-}
-
-// A probability as the module gives it. An exact 0 for a token that is not masked is an underflow (the module flushes
-// results below float's normal range, about 1.2 × 10⁻³⁸), so it is written as a bound, never as an exact 0.
-export function probabilityText(p, z) {
-  if (p === 0 && z !== -Infinity) return '< 10\u207b\u00b3\u2077';
-  return formatProbability(p);
 }
 
 const share = (q) => (q < VISIBLE ? '< 10\u207b\u00b3\u2070' : q >= 0.001 ? formatProbability(q) : formatScientific(q, 2));
