@@ -1,10 +1,55 @@
 // Lesson 1: logits are raw preferences, not probabilities.
-import { formatCount, formatNumber, formatProbability } from '../model/format.js';
+import { FLOAT32_MIN_NORMAL, formatCount, formatDigits, formatNumber, formatProbability, formatRoundedCount,
+  formatScientific, formatShare } from '../model/format.js';
+import { LIMITS } from '../model/state.js';
 import { barChart } from '../ui/chart.js';
 import { button, readouts, vocabularyFields } from '../ui/controls.js';
 import { h } from '../ui/dom.js';
 import { logitsEditor } from '../ui/editor.js';
-import { ARTICLE_EXAMPLE, CLOSE_CALL, PROBABILITY_COLUMNS, maxAbsDifference, probabilityRows } from './shared.js';
+import { logitsScale } from '../ui/logits-scale.js';
+import { ARTICLE_EXAMPLE, CLOSE_CALL, maxAbsDifference } from './shared.js';
+
+const MINUS = '\u2212';
+const quote = (label) => `“${label}”`;
+const logitText = (z) => (z === -Infinity ? `${MINUS}\u221e` : formatDigits(z, 6));
+
+// “dog” (−3.2), “fish” (−0.8) and 2 more
+function named(state, indices, most = 3) {
+  const items = indices.slice(0, most).map((k) => `${quote(state.labels[k])} (${logitText(state.logits[k])})`);
+  const rest = indices.length - items.length;
+  if (rest > 0) return `${items.join(', ')} and ${rest} more`;
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : items[0];
+}
+
+// The shift the first question asks about: +5, or −5 when +5 would carry a logit past the page's ±10⁴.
+function shiftBy(state) {
+  const finite = state.logits.filter(Number.isFinite);
+  return Math.max(...finite) + 5 > LIMITS.logit ? -5 : 5;
+}
+
+// The pair the second question compares: the largest logit, if positive, and the largest positive logit below it.
+function ratioPair(state) {
+  const z = state.logits;
+  let a = -1;
+  for (let k = 0; k < z.length; ++k) if (z[k] > 0 && (a < 0 || z[k] > z[a])) a = k;
+  if (a < 0) return null;
+  let b = -1;
+  for (let k = 0; k < z.length; ++k) if (z[k] > 0 && z[k] < z[a] && (b < 0 || z[k] > z[b])) b = k;
+  if (b < 0) return null;
+  const times = z[a] / z[b];
+  return { a, b, times, timesText: formatDigits(times, 4) };
+}
+
+// How many times as likely, as the module's probabilities give it (a bound when the smaller one underflows).
+function ratioText(pa, pb) {
+  if (pb < FLOAT32_MIN_NORMAL) return 'more than 10\u00b3\u2077';
+  const r = pa / pb;
+  if (r < 100) return formatDigits(r, 4, { exact: false });
+  if (r < 1e6) return formatRoundedCount(r);
+  return formatScientific(r, 4);
+}
+
+const masked = (state, k) => state.logits[k] === -Infinity;
 
 export default {
   id: 'logits',
@@ -12,7 +57,7 @@ export default {
   summary: 'A model ends by giving every token a score. The scores rank the tokens, but they are not probabilities yet.',
   intro: [
     'The last layer of a language model is one more matrix multiplication. What comes out is a list with one number per token in the vocabulary — 50,257 numbers for GPT-2. These raw scores are called **logits**.',
-    'Nothing constrains a logit. It may be positive, negative or zero, and the logits of a vocabulary add up to whatever they happen to add up to. A larger logit means the model likes that token more, but a logit of 2 is not “twice as likely” as a logit of 1, and a negative logit is not a negative chance.',
+    'Nothing constrains a logit. It may be positive, negative or zero, and the logits of a vocabulary add up to whatever they happen to add up to. A larger logit means the model likes that token more, but a negative logit is not a negative chance.',
     'Set the scores yourself: drag a bar, use the arrow keys on it, type a value, or paste a whole list. The checks below say why the numbers are not yet a probability distribution.',
   ],
   notes: [
@@ -23,46 +68,75 @@ export default {
   questions: [
     {
       id: 'shift',
-      ask: 'You add 5 to every logit. What happens to the probabilities softmax gives?',
-      choices: ['They all go up', 'They stay exactly the same', 'The largest goes up, the others go down'],
+      ask: ({ store }) => `You ${shiftBy(store.get()) > 0 ? 'add 5 to' : 'subtract 5 from'} every logit. What happens to the probabilities softmax gives?`,
+      choices: ({ store }) => (shiftBy(store.get()) > 0
+        ? ['They all go up', 'They stay exactly the same', 'The largest goes up, the others go down']
+        : ['They all go down', 'They stay exactly the same', 'The largest goes down, the others go up']),
       answer({ lab, store }) {
         const z = store.get().logits;
+        const d = shiftBy(store.get());
         const before = lab.softmax(z);
-        const after = lab.softmax(z.map((v) => v + 5));
-        return maxAbsDifference(before, after) < 1e-6 ? 1 : 0;
+        const after = lab.softmax(z.map((v) => v + d));
+        // float32 rounds z + d: allow a few units in the last place of the largest |z|.
+        const scale = Math.max(1, ...z.filter(Number.isFinite).map(Math.abs));
+        if (maxAbsDifference(before, after) <= 1e-6 + 1e-6 * scale) return 1;
+        return [...before.keys()].every((k) => before[k] === 0 || Math.sign(after[k] - before[k]) === Math.sign(d)) ? 0 : 2;
       },
       reveal({ lab, store }) {
         const s = store.get();
+        const d = shiftBy(s);
         const before = lab.softmax(s.logits);
-        const after = lab.softmax(s.logits.map((v) => v + 5));
-        return `Softmax only sees differences between logits. “${s.labels[0]}” has ${formatProbability(before[0])} before and ${formatProbability(after[0])} after adding 5 (largest change over all tokens: ${formatNumber(maxAbsDifference(before, after), 8)}).`;
+        const after = lab.softmax(s.logits.map((v) => v + d));
+        const k = s.logits.findIndex(Number.isFinite);
+        return `Softmax only sees the differences between logits, and ${d > 0 ? 'adding' : 'subtracting'} 5 everywhere changes none of them. ${quote(s.labels[k])} has ${formatShare(before[k], { masked: masked(s, k) })} before and ${formatShare(after[k], { masked: masked(s, k) })} after (the largest change over all tokens is ${formatNumber(maxAbsDifference(before, after), 8)}, float32 rounding).`;
       },
-      tryIt: { text: 'Add 5 to every logit', apply: (s) => ({ logits: s.logits.map((v) => v + 5) }) },
+      tryIt: { text: 'Try it: move every logit by 5', apply: (s) => ({ logits: s.logits.map((v) => v + shiftBy(s)) }) },
     },
     {
       id: 'ratio',
-      ask: 'Two tokens have logits 1 and 2. Is the second one twice as likely as the first?',
-      choices: ['Yes, exactly twice', 'No: more than twice', 'No: less than twice'],
-      answer({ lab }) {
-        const [a, b] = lab.softmax([1, 2]);
-        const ratio = b / a;
-        return Math.abs(ratio - 2) < 1e-3 ? 0 : ratio > 2 ? 1 : 2;
+      applies: ({ store }) => ratioPair(store.get()) !== null,
+      ask({ store }) {
+        const s = store.get();
+        const r = ratioPair(s);
+        if (!r) return 'Is a token with twice the logit twice as likely?';
+        return `${quote(s.labels[r.a])} has logit ${logitText(s.logits[r.a])} and ${quote(s.labels[r.b])} has ${logitText(s.logits[r.b])}: ${r.timesText} times as much. Will softmax make ${quote(s.labels[r.a])} ${r.timesText} times as likely as ${quote(s.labels[r.b])}?`;
       },
-      reveal({ lab }) {
-        const [a, b] = lab.softmax([1, 2]);
-        return `softmax([1, 2]) = [${formatNumber(a, 4)}, ${formatNumber(b, 4)}]: the second is ${formatNumber(b / a, 3)} times as likely — that is e¹, because a difference of 1 between logits becomes a factor of e between probabilities.`;
+      choices({ store }) {
+        const r = ratioPair(store.get());
+        const k = r ? r.timesText : 'k';
+        return [`Yes, exactly ${k} times`, `No: more than ${k} times`, `No: less than ${k} times`];
+      },
+      answer({ lab, store }) {
+        const s = store.get();
+        const r = ratioPair(s);
+        const p = lab.softmax(s.logits);
+        const ratio = p[r.b] > 0 ? p[r.a] / p[r.b] : Infinity;
+        if (Math.abs(ratio / r.times - 1) < 1e-6) return 0;
+        return ratio > r.times ? 1 : 2;
+      },
+      reveal({ lab, store }) {
+        const s = store.get();
+        const r = ratioPair(s);
+        const p = lab.softmax(s.logits);
+        const gap = formatDigits(s.logits[r.a] - s.logits[r.b], 6);
+        return `Softmax gives ${quote(s.labels[r.a])} ${formatShare(p[r.a])} and ${quote(s.labels[r.b])} ${formatShare(p[r.b])}: ${ratioText(p[r.a], p[r.b])} times as likely, not ${r.timesText}. What counts is the difference between the logits, ${gap}, and a difference d becomes a factor of e to the power d: e^${gap} here. The ratio of the logits plays no part.`;
       },
     },
   ],
   view(ctx) {
     const { lab, store } = ctx;
     const editor = logitsEditor(store);
+    const scale = logitsScale();
     const fields = vocabularyFields(store);
+    // The scale sits right under the bars, above the editor's "Add a token".
+    editor.node.insertBefore(scale.node, editor.node.lastChild);
     const presets = h('div', { class: 'presets', role: 'group', 'aria-label': 'Example vocabularies', dataset: { part: 'controls' } },
       button('The article’s example: 12.4, −3.2, 0.1', () => store.set(ARTICLE_EXAMPLE), { class: 'chip' }),
-      button('A close call: 2, 1, 0.1', () => store.set(CLOSE_CALL), { class: 'chip' }),
-      button('Add 1 to every logit', () => store.set({ logits: store.get().logits.map((v) => v + 1) }), { class: 'chip' }),
-      button('Subtract 1 from every logit', () => store.set({ logits: store.get().logits.map((v) => v - 1) }), { class: 'chip' }));
+      button('A close call: 2, 1, 0.1', () => store.set(CLOSE_CALL), { class: 'chip' }));
+    const shifts = h('div', { class: 'presets', role: 'group', 'aria-label': 'Move every logit',
+      dataset: { part: 'controls', gate: 'shift', gateNote: 'Answer the first prediction to try this' } },
+    button('Add 1 to every logit', () => store.set({ logits: store.get().logits.map((v) => v + 1) }), { class: 'chip' }),
+    button('Subtract 1 from every logit', () => store.set({ logits: store.get().logits.map((v) => v - 1) }), { class: 'chip' }));
     const checks = readouts([
       { key: 'sum', label: 'Sum of the logits' },
       { key: 'min', label: 'Smallest' },
@@ -72,41 +146,56 @@ export default {
     ]);
     const preview = barChart({
       caption: 'Preview of lesson 2: the same logits after softmax',
-      columns: [...PROBABILITY_COLUMNS, { key: 'rank', header: 'Rank', numeric: true }],
+      focusable: true,
+      columns: [
+        { key: 'token', header: 'Token' },
+        { key: 'logit', header: 'Logit z', numeric: true, format: logitText },
+        { key: 'p', header: 'Probability', numeric: true },
+        { key: 'rank', header: 'Rank', numeric: true },
+      ],
     });
     const node = h('div', { class: 'lesson-view' },
       h('section', { class: 'panel' }, ctx.heading('Your vocabulary'), editor.node, presets, fields.node),
       h('section', { class: 'panel' }, ctx.heading('Are these probabilities?'), checks.node),
-      h('section', { class: 'panel' }, ctx.heading('Where this is going'), preview.nodes));
+      h('section', { class: 'panel' }, ctx.heading('Where this is going'),
+        ctx.question('shift'), ctx.question('ratio'),
+        h('div', { dataset: { gate: 'ratio' } }, preview.nodes), shifts));
     return {
       node,
       update(state) {
         editor.update(state);
+        scale.update(state);
         fields.update(state);
         const z = state.logits;
         const finite = z.filter(Number.isFinite);
         const sum = z.reduce((a, b) => a + b, 0);
-        const negatives = z.filter((v) => v < 0).length;
-        const outside = z.filter((v) => !(v >= 0 && v <= 1)).length;
+        const negative = [...z.keys()].filter((k) => z[k] < 0);
+        const above = [...z.keys()].filter((k) => z[k] > 1);
         const reasons = [];
-        if (negatives) reasons.push(`${negatives} ${negatives === 1 ? 'is' : 'are'} negative`);
-        if (outside > negatives) reasons.push(`${outside - negatives} ${outside - negatives === 1 ? 'is' : 'are'} above 1`);
+        if (negative.length) reasons.push(`${named(state, negative)} ${negative.length === 1 ? 'is' : 'are'} negative`);
+        if (above.length) reasons.push(`${named(state, above)} ${above.length === 1 ? 'is' : 'are'} above 1`);
         if (Math.abs(sum - 1) > 1e-9) reasons.push(`they sum to ${formatNumber(sum, 3)}, not 1`);
         checks.update({
           sum: { text: formatNumber(sum, 3), value: sum },
-          min: { text: formatNumber(Math.min(...z), 3) },
-          max: { text: formatNumber(Math.max(...finite), 3) },
-          negative: { text: `${formatCount(negatives)} of ${formatCount(z.length)}` },
+          min: { text: logitText(Math.min(...z)) },
+          max: { text: logitText(Math.max(...finite)) },
+          negative: { text: `${formatCount(negative.length)} of ${formatCount(z.length)}` },
           verdict: reasons.length
             ? { text: `No: ${reasons.join('; ')}.`, bad: true }
             : { text: 'By coincidence, yes: every entry lies in [0, 1] and they sum to 1.' },
         });
         const p = lab.softmax(z);
-        const order = [...p.keys()].sort((a, b) => p[b] - p[a]);
+        // Ranked by logit: softmax keeps the order, and two probabilities that both underflow to 0 still have one.
+        const order = [...p.keys()].sort((a, b) => z[b] - z[a] || a - b);
         const rank = new Map(order.map((i, r) => [i, r + 1]));
-        preview.update(probabilityRows(state, p, { extra: (i) => ({ rank: rank.get(i) }) }), { max: 1 });
+        preview.update(state.labels.map((label, k) => {
+          const text = formatShare(p[k], { masked: masked(state, k) });
+          return { label, value: p[k], valueText: text,
+            cells: { token: label, logit: z[k], p: { value: p[k], text }, rank: rank.get(k) } };
+        }), { max: 1 });
         const top = order[0];
-        ctx.announce(`Logits ${state.labels.map((l, i) => `${l} ${formatNumber(z[i], 2)}`).join(', ')}. Softmax gives ${state.labels[top]} ${formatProbability(p[top])}.`);
+        const said = `Logits ${state.labels.map((l, k) => `${l} ${logitText(z[k])}`).join(', ')}.`;
+        ctx.announce(ctx.isOpen('ratio') ? `${said} Softmax gives ${state.labels[top]} ${formatProbability(p[top])}.` : said);
       },
     };
   },

@@ -9,7 +9,8 @@ const SPAN = 15;  // the bars show −15 … 15 unless a logit lies beyond
 const STEP = 0.1;
 const PAGE = 1;
 
-function bounds(logits) {
+// Exported for the scale drawn under the bars (lesson 1), which must span exactly what the sliders span.
+export function bounds(logits) {
   const finite = logits.filter(Number.isFinite);
   return [Math.min(-SPAN, Math.floor(Math.min(...finite))), Math.max(SPAN, Math.ceil(Math.max(...finite)))];
 }
