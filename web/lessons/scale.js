@@ -41,9 +41,13 @@ export function distribution(lab, T, into) {
   const { sorted, size } = sortedVocabulary();
   const p = lab.softmax(sorted, { temperature: T, out: into?.p });
   const tail = into?.tail ?? new Float64Array(size + 1);
+  let sum = 0;
   tail[size] = 0;
-  for (let r = size - 1; r >= 0; --r) tail[r] = tail[r + 1] + p[r];
-  const total = tail[0];
+  for (let r = size - 1; r >= 0; --r) {
+    sum += p[r];
+    tail[r] = sum;
+  }
+  const total = sum;
   // Zeros (flushed underflows) sit at the end: the first rank with p = 0, by bisection.
   let lo = 0;
   let hi = size;

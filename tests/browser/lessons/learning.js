@@ -208,7 +208,13 @@ const STEPS = 3;
 export const audit = {
   dims: ['logits', 'smoothing'],
   extraStates: [{ name: 'overshoot preset', logits: [0, 2], labels: ['cat', 'dog'], temperature: 1, smoothing: 0.4, lr: 10, target: 0 }],
+  // Answer the direction question first (its first option: the verdict names the right one either way), then step.
   async prepare(page) {
+    const q = page.locator('[data-question="direction"]');
+    if (await q.isVisible()) {
+      await q.locator('input[type=radio]').first().check();
+      await q.getByRole('button', { name: 'Check my prediction' }).click();
+    }
     for (let k = 0; k < STEPS; ++k) await page.getByRole('button', { name: 'Take one step' }).click();
   },
   read: `(() => {
@@ -227,6 +233,12 @@ export const audit = {
       plot: document.querySelector('article.lesson svg.line-chart').getAttribute('aria-label'),
       asks: Object.fromEntries([...document.querySelectorAll('[data-question]')].map((q) => [q.dataset.question, q.hidden ? null : text(q.querySelector('legend'))])),
       notes: [...document.querySelectorAll('article.lesson .chart-note')].filter((n) => !n.hidden).map(text),
+      direction: (() => {
+        const q = document.querySelector('[data-question="direction"]');
+        if (q.hidden) return null;
+        const paragraphs = [...q.querySelectorAll('.feedback p')].map(text);
+        return { choices: [...q.querySelectorAll('label')].map(text).map((t) => t.trim()), verdict: paragraphs[0] ?? '', reveal: paragraphs[1] ?? '' };
+      })(),
       url: location.search,
     };
   })()`,
@@ -290,6 +302,21 @@ export const audit = {
     f.push(expectPrinted('held-out accuracy', r.accuracy, heldOutBefore.accuracy));
     const [conf, loss] = r.before.split(', ');
     f.push(expectPrinted('held-out confidence at T = 1', conf, heldOutBefore.confidence), expectPrinted('held-out loss at T = 1', loss, heldOutBefore.loss));
+    // The direction question, answered before the steps: the option it marks right and what its reveal claims.
+    if (own.direction) {
+      const start = { ...state, target, smoothing: eps };
+      const truth = raised64(start);
+      const names = (set) => (set.length ? set.map((k) => `“${labels[k]}”`).join(', ') : 'none');
+      const { choices, verdict, reveal } = own.direction;
+      const right = /Right/.test(verdict) ? choices[0] : /the answer is “(.*)”\./.exec(verdict)?.[1];
+      if (!sameSet(optionSet(right ?? '', start), truth)) f.push(`the direction question marks “${right}” right; a step raises ${names(truth)}`);
+      const claim = reveal.split(/(?<=\.) /).find((t) => /raise|goes up|negative gradient/.test(t) && !/^With ε|^The gradient/.test(t));
+      const claimed = claim && /raises none/.test(claim) ? [] : claim ? [...claim.matchAll(/“([^”]*)”/g)].map((m) => labels.indexOf(m[1])) : null;
+      if (!claimed || !sameSet(claimed, truth)) f.push(`the direction reveal says "${claim}"; a step raises ${names(truth)}`);
+      const listed = /The gradient (?:p − y )?is (.*?)\. /.exec(reveal);
+      if (!listed) f.push(`the direction reveal lists no gradient: "${reveal}"`);
+      else listed[1].split(', ').forEach((item, k) => f.push(expectPrinted(`direction reveal ${labels[k]}`, item.slice(labels[k].length + 1), sim[0].g[k])));
+    }
     // The live region: "Loss 0.2616; cat at 77.0%."
     const said = live.map((t) => /^Loss (.+?); (.*) at (.+)\.$/.exec(t)).find(Boolean);
     if (!said) f.push(`live region ${JSON.stringify(live)}`);
