@@ -69,7 +69,9 @@ function expectRatio(where, text, ratio) {
 }
 
 // A serialised MathML node as a plain string, fractions as (a)/(b).
+// A malformed fraction (one child) reads as an empty part.
 function flat(n) {
+  if (!n) return '';
   if (n.tag === 'mfrac') return `(${flat(n.children[0])})/(${flat(n.children[1])})`;
   if (n.tag === 'msup') return `${flat(n.children[0])}^(${flat(n.children[1])})`;
   return n.children.length ? n.children.map(flat).join('') : n.text;
@@ -82,7 +84,8 @@ function checkTerm(where, text, k, f) {
   const [, zFrac, T, zPlain, m] = match;
   const out = [expectPrinted(`${where} z`, zFrac ?? zPlain, f.z[k]), expectPrinted(`${where} m`, m, f.m)];
   if (f.T === 1 && T !== undefined) out.push(`${where}: shows /T at T = 1 ("${text}") while the other terms may not`);
-  if (f.T !== 1) out.push(T === undefined ? `${where}: no /T in "${text}" at T = ${f.T}` : expectPrinted(`${where} T`, T, f.T));
+  if (T === '' || zFrac === '') out.push(`${where}: a fraction lost its ${T === '' ? 'denominator (the /T)' : 'numerator'}: "${text}"`);
+  else if (f.T !== 1) out.push(T === undefined ? `${where}: no /T in "${text}" at T = ${f.T}` : expectPrinted(`${where} T`, T, f.T));
   return out;
 }
 
@@ -205,7 +208,7 @@ export const audit = {
       // Σ and p: the last two numbers of line 2.
       const top = line2.tree.children;
       const sigmaFrac = top.filter((n) => n.tag === 'mfrac').at(-1);
-      push(expectPrinted('formula Σ', flat(sigmaFrac.children[1]), f.sum));
+      push(sigmaFrac ? expectPrinted('formula Σ', flat(sigmaFrac.children[1]), f.sum) : 'formula: no exp/Σ fraction');
       const last = top.at(-1);
       const rel = top.at(-2);
       if (rel.text === '≈') {
