@@ -256,10 +256,7 @@ export default {
     },
     {
       id: 'step',
-      ask: ({ store }) => {
-        const s = store.get();
-        return `Take one step at η = ${formatSetting(s.lr)}${s.smoothing > 0 ? ` with ε = ${formatSetting(s.smoothing)}` : ''} from these logits: what will the loss do?`;
-      },
+      ask: 'Take one step from these logits, at the η and ε set above: what will the loss do?',
       choices: ['It falls', 'It rises', 'It changes by less than 0.0001'],
       // An infinite loss (a masked token with a positive target) has no change to predict.
       applies: ({ lab, store }) => Number.isFinite(traceOf(lab, store.get()).loss),
@@ -270,7 +267,7 @@ export default {
       reveal({ lab, store }) {
         const s = store.get();
         const { before, after, text } = oneStep(lab, s);
-        const told = `The loss goes from ${text('before')} to ${text('after')}.`;
+        const told = `At η = ${formatSetting(s.lr)} and ε = ${formatSetting(s.smoothing)} the loss goes from ${text('before')} to ${text('after')}.`;
         if (after > before + STEP_TOLERANCE)
           return `${told} The step overshot: label smoothing puts the lowest loss at p = 1 − ε + ε/C for the correct token, and η = ${formatSetting(s.lr)} jumps past it. Try the same start with a smaller η: both runs stay on the chart.`;
         if (s.smoothing === 0)

@@ -156,8 +156,9 @@ export default {
         return mass > 0.999 ? 0 : mass >= 0.5 ? 1 : 2;
       },
       reveal({ lab, store }) {
-        const d = distribution(lab, store.get().temperature);
-        return `The top 50 hold ${formatShare(d.top(VIEW))}; the other 50,207 tokens share ${formatTail(d.below(VIEW), d.zerosBelow(VIEW))}, each of them no more than ${formatP(d.p[VIEW], formatDecimal)}.`;
+        const T = store.get().temperature;
+        const d = distribution(lab, T);
+        return `At T = ${formatDecimal(T, 3)} the top 50 hold ${formatShare(d.top(VIEW))}; the other 50,207 tokens share ${formatTail(d.below(VIEW), d.zerosBelow(VIEW))}, each of them no more than ${formatP(d.p[VIEW], formatDecimal)}.`;
       },
     },
     {
@@ -183,7 +184,7 @@ export default {
         const b = distribution(lab, T2).nucleus(0.9);
         return `${formatCount(a)} ${a === 1 ? 'token' : 'tokens'} at T = ${formatDecimal(T, 3)}, ${formatCount(b)} at T = ${formatDecimal(T2, 3)}. Flattening lifts the whole crowd at once, and there are 50,000 of them; sharpening leaves the few plausible words.`;
       },
-      tryIt: { text: 'Set that T', apply: (s) => ({ temperature: nextTemperature(s.temperature).T2 }) },
+      tryIt: { text: 'Move T by that step', apply: (s) => ({ temperature: nextTemperature(s.temperature).T2 }) },
     },
   ],
   view(ctx) {

@@ -10,14 +10,15 @@ import { h } from './dom.js';
 export function barAxis(figure, { ticks, format, max = 1, signed = false, title = '', valueWidth = '6.5rem',
   valueWidthNarrow = '5.6rem' }) {
   const track = h('span', { class: 'bar-axis-track' });
-  for (const t of ticks) {
+  ticks.forEach((t, k) => {
     const fraction = signed ? 0.5 + (t / max) * 0.5 : t / max;
-    const tick = h('span', { class: 'bar-axis-tick' }, format(t));
+    // Every other tick is minor: phones show only the ends and the middle.
+    const tick = h('span', { class: ['bar-axis-tick', k % 2 === 1 && 'minor'] }, format(t));
     tick.style.left = `${fraction * 100}%`;
     if (fraction <= 0) tick.classList.add('first');
     if (fraction >= 1) tick.classList.add('last');
     track.append(tick);
-  }
+  });
   // Decorative for screen readers: every bar's value is written beside it and in the table.
   const node = h('div', { class: 'bar-axis', 'aria-hidden': 'true' }, h('span', { class: 'bar-axis-title' }, title), track, h('span'));
   figure.classList.add('fixed-scale');

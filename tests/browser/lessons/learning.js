@@ -288,14 +288,7 @@ export const audit = {
       f.push(expectPrinted('chart summary start loss', spoken[3], sim[0].loss), expectPrinted('chart summary end loss', spoken[4], now.loss));
     }
     // The questions' own numbers.
-    if (own.asks.step !== null) {
-      const ask = /η = (\S+?)( with ε = (\S+))? from/.exec(own.asks.step);
-      if (!ask) f.push(`the step question reads "${own.asks.step}"`);
-      else {
-        f.push(expectPrinted('step question η', ask[1], lr));
-        f.push(eps > 0 ? expectPrinted('step question ε', ask[3] ?? '', eps) : ask[3] ? `ε printed at ε = 0: ${own.asks.step}` : '');
-      }
-    } else if (Number.isFinite(now.loss)) f.push('the step question is hidden though the loss is finite');
+    if (own.asks.step === null && Number.isFinite(now.loss)) f.push('the step question is hidden though the loss is finite');
     const cal = /right (\S+) of the time but reports (\S+) mean confidence/.exec(own.asks.calibration ?? '');
     if (!cal) f.push(`the calibration question reads "${own.asks.calibration}"`);
     else f.push(expectPrinted('calibration accuracy', cal[1], heldOutBefore.accuracy), expectPrinted('calibration confidence', cal[2], heldOutBefore.confidence));
