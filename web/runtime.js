@@ -134,7 +134,8 @@ export function mountLesson(container, { id, store, lab, headingLevel = 1, embed
       errorBox.hidden = false;
       errorBox.textContent = `This view could not be computed: ${error.message}`;
     }
-    scoreLine.textContent = scoreText(items, answers());
+    const score = scoreText(items, answers());
+    if (scoreLine.textContent !== score) scoreLine.textContent = score;  // unchanged text costs no layout
     applyHidden(article, state.hide);
     applyGates(article, ctx.isOpen);
   }

@@ -5,7 +5,7 @@ import { barChart } from '../ui/chart.js';
 import { rangeField, readouts, tokenSelect, vocabularyFields } from '../ui/controls.js';
 import { lossCurve } from '../ui/cross-entropy-curve.js';
 import { formulaBox, h, scrollBox, setText } from '../ui/dom.js';
-import { formula, frac, log, mi, mn, mo, num, paren, row, sub, underover, varSub, exp } from '../ui/math.js';
+import { exp, formula, frac, log, mi, mn, mo, mtext, paren, row, sub, underover } from '../ui/math.js';
 
 const WORKED = [0.99, 0.8, 0.5, 0.1, 0.01, 0.001];
 const QUESTION_EPSILON = 0.1;
@@ -61,8 +61,14 @@ function precision(state) {
   };
 }
 
-// Everything the view and the questions read for one state, from the module.
+// Everything the view and the questions read for one state, from the module (once per state: the questions ask too).
+const gradeCache = new WeakMap();
 function grade(lab, state) {
+  if (!gradeCache.has(state)) gradeCache.set(state, computeGrade(lab, state));
+  return gradeCache.get(state);
+}
+
+function computeGrade(lab, state) {
   const T = state.temperature;
   const i = state.target;
   const t = lab.trace(state.logits, { temperature: T, target: i });
@@ -217,6 +223,32 @@ export default {
       h('section', { class: 'panel' }, ctx.heading('Why a logarithm'), ctx.question('one-percent'), ctx.question('halve'), why),
       h('section', { class: 'panel' }, ctx.heading('Label smoothing'), ctx.question('smoothing'), smoothing.node, smoothed));
 
+    const showFormula = liveFormula(live);
+    let shownKey = '';
+    // The prediction's views (bars, formula, readouts, curve) depend on the logits, labels, T and target only.
+    function showPrediction(state, g, pText) {
+      const { t, i, T, p, fmt } = g;
+      const label = state.labels[i];
+      chart.update(state.labels.map((l, k) => ({ label: l, value: t.probabilities[k], valueText: pText(k),
+        tone: k === i ? 'target' : undefined, cells: { token: l, logit: state.logits[k], p: pText(k) } })), { max: 1,
+        caption: `The model’s probabilities${T === 1 ? '' : ` at T = ${formatNumber(T, 3)}`}; correct token: ${label}` });
+      showFormula(state, g, lab);
+      setText(liveNote, g.masked ? `“${label}” is masked with −∞: its probability is exactly 0, and the loss is infinite (PyTorch’s cross_entropy gives inf too).`
+        : g.flushed ? `p(${label}) is below 10⁻³⁷: too small for float32, which stores it as 0, and −log 0 would be infinite. The loss is not computed from p: the last line is log-softmax, which subtracts in the log domain and stays finite and exact.`
+          : 'The last line is how the module computes it (log-softmax, lesson 5’s log-sum-exp): the same number, with no need for p to be representable.');
+      if (!g.masked) liveNote.append(` Here m = ${formatNumber(Math.max(...state.logits), 6)}, the largest logit.`);
+      values.update({
+        p: { text: fmt.percent(p, { masked: g.masked }), value: p },
+        loss: { text: fmt.nats(g.loss), value: g.loss },
+        plain: { text: fmt.nats(1 - p) },
+      });
+      const pDot = g.flushed ? FLUSHED : `= ${fmt.decimal(p, { masked: g.masked })}`;
+      plot.update({
+        dot: { x: p, y: g.loss, text: `p ${pDot}, loss ${fmt.nats(g.loss)}${g.loss > 7 ? ' \u2191' : ''}` },
+        label: `Minus log p against p, in nats, with the plain error 1 minus p. Your prediction: p ${pDot}, loss ${fmt.nats(g.loss)}${g.loss > 7 ? ', above the top of the scale' : ''}.`,
+      });
+    }
+
     return {
       node,
       update(state) {
@@ -226,38 +258,23 @@ export default {
         const g = grade(lab, state);
         const { t, i, T, p, fmt } = g;
         const label = state.labels[i];
-        const masked = (k) => state.logits[k] === -Infinity;
-        const pText = (k) => fmt.percent(t.probabilities[k], { masked: masked(k) });
-        chart.update(state.labels.map((l, k) => ({ label: l, value: t.probabilities[k], valueText: pText(k),
-          tone: k === i ? 'target' : undefined, cells: { token: l, logit: state.logits[k], p: pText(k) } })), { max: 1,
-          caption: `The model’s probabilities${T === 1 ? '' : ` at T = ${formatNumber(T, 3)}`}; correct token: ${label}` });
-
-        live.replaceChildren(...formulaLines(state, g, lab));
-        setText(liveNote, g.masked ? `“${label}” is masked with −∞: its probability is exactly 0, and the loss is infinite (PyTorch’s cross_entropy gives inf too).`
-          : g.flushed ? `p(${label}) is below 10⁻³⁷: too small for float32, which stores it as 0, and −log 0 would be infinite. The loss is not computed from p: the last line is log-softmax, which subtracts in the log domain and stays finite and exact.`
-            : 'The last line is how the module computes it (log-softmax, lesson 5’s log-sum-exp): the same number, with no need for p to be representable.');
-        if (!g.masked) liveNote.append(` Here m = ${formatNumber(Math.max(...state.logits), 6)}, the largest logit.`);
-        values.update({
-          p: { text: fmt.percent(p, { masked: g.masked }), value: p },
-          loss: { text: fmt.nats(g.loss), value: g.loss },
-          plain: { text: fmt.nats(1 - p) },
-        });
-        const pDot = g.flushed ? FLUSHED : `= ${fmt.decimal(p, { masked: g.masked })}`;
-        plot.update({
-          dot: { x: p, y: g.loss, text: `p ${pDot}, loss ${fmt.nats(g.loss)}${g.loss > 7 ? ' \u2191' : ''}` },
-          label: `Minus log p against p, in nats, with the plain error 1 minus p. Your prediction: p ${pDot}, loss ${fmt.nats(g.loss)}${g.loss > 7 ? ', above the top of the scale' : ''}.`,
-        });
+        const pText = (k) => fmt.percent(t.probabilities[k], { masked: state.logits[k] === -Infinity });
+        const key = JSON.stringify([state.logits.map(String), state.labels, T, i]);
+        if (key !== shownKey) {
+          shownKey = key;
+          showPrediction(state, g, pText);
+        }
 
         // Label smoothing: the target written out, the module's loss against it, and the lowest loss that target allows.
         const C = state.logits.length;
         const y = smoothedTarget(C, i, state.smoothing);
-        const smooth = lab.trace(state.logits, { temperature: T, target: i, labelSmoothing: state.smoothing });
+        const smoothLoss = lab.crossEntropy(state.logits, i, { temperature: T, labelSmoothing: state.smoothing });
         const floor = lab.entropy(y.map(Math.log));
         smoothChart.update(state.labels.map((l, k) => ({ label: l, value: y[k], marker: t.probabilities[k], valueText: formatDecimal(y[k], 3),
           tone: k === i ? 'target' : undefined, cells: { token: l, y: y[k], p: pText(k) } })), { max: 1,
           caption: `Target with ε = ${formatNumber(state.smoothing, 2)}: ${formatDecimal(y[i], 3)} on ${label}${C > 1 ? `, ${formatDecimal(y[i === 0 ? 1 : 0], 3)} on each other token` : ''}. Markers: the model’s p.` });
         smoothValues.update({
-          with: { text: fmt.nats(smooth.loss), value: smooth.loss },
+          with: { text: fmt.nats(smoothLoss), value: smoothLoss },
           without: { text: fmt.nats(g.loss), value: g.loss },
           floor: { text: floor.toFixed(3), value: floor },
         });
@@ -278,30 +295,60 @@ function smoothingCandidates(lab, state) {
 }
 
 // The live formula: the definition, −log p with the learner's p (when p is a float32 number), and log-softmax, the way
-// the module computes it, with the learner's numbers.
-function formulaLines(state, g, lab) {
-  const { t, i, T, fmt } = g;
-  const label = state.labels[i];
-  const lines = [formula(`L equals minus the sum over i of y sub i log p sub i, which is minus log p of ${label}`,
-    mi('L'), mo('='), mo(MINUS), row(underover(mo('\u2211'), row(mi('i'), mo('='), mn('1')), mi('C')), sub(mi('y'), mi('i')), log(sub(mi('p'), mi('i')))),
-    mo('='), mo(MINUS), log(varSub('p', label)))];
-  if (!g.flushed) {
-    const p = fmt.decimal(g.p, { masked: g.masked });
-    lines.push(formula(`equals minus log ${p}, which is ${fmt.nats(g.loss)}`,
-      mo('='), mo(MINUS), log(num(p)), mo('='), num(fmt.nats(g.loss))));
-  }
-  if (g.masked) return lines;
+// the module computes it, with the learner's numbers. Its MathML is built once per shape (T = 1 or not) and its
+// numbers and token name are rewritten in place, so changing the correct token costs no new nodes.
+function liveFormula(box) {
+  const text = () => mtext('');
+  const number = () => mn('');
+  const name1 = text();
+  const name3 = text();
+  const p2 = number();
+  const loss2 = number();
+  const gap4 = number();
+  const sum4 = number();
+  const loss4 = number();
+  const line1 = formula('', mi('L'), mo('='), mo(MINUS), row(underover(mo('\u2211'), row(mi('i'), mo('='), mn('1')), mi('C')),
+    sub(mi('y'), mi('i')), log(sub(mi('p'), mi('i')))), mo('='), mo(MINUS), log(sub(mi('p'), name1)));
+  const line2 = formula('', mo('='), mo(MINUS), log(p2), mo('='), loss2);
+  const line4 = formula('', mo('='), gap4, mo('+'), sum4, mo('='), loss4);
   // L = (m − z_y)/T + log Σ_j exp((z_j − m)/T): the gap of the correct token below the largest logit, plus the log of
   // lesson 5's stable sum, which lies between 0 and log C.
-  const over = (a) => (T === 1 ? a : frac(a, mi('T')));
-  const zy = varSub('z', label);
-  const gap = -t.shifted[i];
-  const logSum = lab.logSumExp(t.shifted);
-  lines.push(formula(`L also equals m minus z sub ${label}${T === 1 ? '' : ', over T,'} plus log of the sum over j of exp of z sub j minus m${T === 1 ? '' : ' over T'}`,
-    mi('L'), mo('='), over(paren(mi('m'), mo(MINUS), zy)), mo('+'),
-    log(row(underover(mo('\u2211'), row(mi('j'), mo('='), mn('1')), mi('C')), exp(over(row(sub(mi('z'), mi('j')), mo(MINUS), mi('m'))))))));
-  const gapText = gap === 0 ? '0' : fmt.nats(gap);
-  lines.push(formula(`equals ${gapText} plus ${fmt.nats(logSum)}, which is ${fmt.nats(g.loss)}`,
-    mo('='), num(gapText), mo('+'), num(fmt.nats(logSum)), mo('='), num(fmt.nats(g.loss))));
-  return lines;
+  const line3For = (withT) => {
+    const over = (a) => (withT ? frac(a, mi('T')) : a);
+    return formula('', mi('L'), mo('='), over(paren(mi('m'), mo(MINUS), sub(mi('z'), name3))), mo('+'),
+      log(row(underover(mo('\u2211'), row(mi('j'), mo('='), mn('1')), mi('C')), exp(over(row(sub(mi('z'), mi('j')), mo(MINUS), mi('m')))))));
+  };
+  const line3 = { true: null, false: null };
+  let shape = '';
+  return function update(state, g, lab) {
+    const { t, i, T, fmt } = g;
+    const label = state.labels[i];
+    const withT = T !== 1;
+    line3[withT] ??= line3For(withT);
+    const lines = [line1, g.flushed ? null : line2, g.masked ? null : line3[withT], g.masked ? null : line4].filter(Boolean);
+    const key = `${withT} ${g.flushed} ${g.masked}`;
+    if (key !== shape) {
+      shape = key;
+      box.replaceChildren(...lines);
+    }
+    setText(name1, label);
+    setText(name3, label);
+    line1.setAttribute('alttext', `L equals minus the sum over i of y sub i log p sub i, which is minus log p of ${label}`);
+    const loss = fmt.nats(g.loss);
+    if (!g.flushed) {
+      const p = fmt.decimal(g.p, { masked: g.masked });
+      setText(p2, p);
+      setText(loss2, loss);
+      line2.setAttribute('alttext', `equals minus log ${p}, which is ${loss}`);
+    }
+    if (g.masked) return;
+    line3[withT].setAttribute('alttext', `L also equals m minus z sub ${label}${withT ? ', over T,' : ''} plus log of the sum over j of exp of z sub j minus m${withT ? ' over T' : ''}`);
+    const gap = -t.shifted[i];
+    const gapText = gap === 0 ? '0' : fmt.nats(gap);
+    const sumText = fmt.nats(lab.logSumExp(t.shifted));
+    setText(gap4, gapText);
+    setText(sum4, sumText);
+    setText(loss4, loss);
+    line4.setAttribute('alttext', `equals ${gapText} plus ${sumText}, which is ${loss}`);
+  };
 }

@@ -201,8 +201,11 @@ export function vocabularyFields(store, { labels = true, shown = (s) => s.logits
   return {
     node,
     update(state) {
-      if (document.activeElement !== logitsInput) logitsInput.value = shown(state).map((v) => (v === -Infinity ? '-inf' : String(v))).join(', ');
-      if (document.activeElement !== labelsInput) labelsInput.value = state.labels.join(', ');
+      // Written only when different: assigning an input's value, even the same one, costs style work every frame.
+      const logitsText = shown(state).map((v) => (v === -Infinity ? '-inf' : String(v))).join(', ');
+      if (document.activeElement !== logitsInput && logitsInput.value !== logitsText) logitsInput.value = logitsText;
+      const labelsText = state.labels.join(', ');
+      if (document.activeElement !== labelsInput && labelsInput.value !== labelsText) labelsInput.value = labelsText;
     },
   };
 }

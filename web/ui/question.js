@@ -33,6 +33,7 @@ export function question(q, ctx) {
     h('fieldset', null, h('legend', null, h('span', { class: 'predict' }, 'Predict: '), legendText), list),
     h('div', { class: 'question-actions' }, check, again, tryIt), feedback);
   let shownChoices = [];
+  let shownAsk = null;
   let locked = false;
 
   const record = () => ctx.answers()[q.id];
@@ -103,7 +104,12 @@ export function question(q, ctx) {
       const applies = q.applies ? q.applies(ctx) : true;
       node.hidden = !applies;
       if (!applies) return;
-      legendText.replaceChildren(prose(resolve(q.ask, ctx)));
+      // Rebuilt only when the wording changes: a control change then costs no layout here.
+      const ask = resolve(q.ask, ctx);
+      if (shownAsk !== ask) {
+        shownAsk = ask;
+        legendText.replaceChildren(prose(ask));
+      }
       setChoices(resolve(q.choices, ctx));
       if (!locked && record() && !feedback.firstChild) {
         // Answered earlier (for example before the learner left the lesson and came back): show it as answered.
