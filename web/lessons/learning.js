@@ -85,7 +85,8 @@ function formatGradient(g, u, decimals) {
   const formats = Math.abs(g) >= 10 ** -decimals
     ? range(decimals, 1).map((d) => (x) => formatSigned(x, d))
     : [2, 1].map((sig) => (x) => signedScientific(x, sig));
-  return steady(g, u, formats) ?? '≈ 0';
+  // The sign is sure once |g| > 2u; then "≈" and one digit rather than a misleading 0.
+  return steady(g, u, formats) ?? (Math.abs(g) > 2 * u ? `≈ ${signedScientific(g, 1)}` : '≈ 0');
 }
 
 // A probability as a percentage (1 decimal from 9.95%, 2 below, 2 significant digits under 0.095%), as far as u
