@@ -1,6 +1,6 @@
 // Lesson 4: drawing tokens, and the filters (top-k, top-p, min-p) that cut the tail first.
 import { createDrawCache, drawSeed, samplingOptions, uniformOf } from '../model/draws.js';
-import { formatCount, formatNumber, formatProbability } from '../model/format.js';
+import { formatNumber, formatProbability } from '../model/format.js';
 import { LIMITS } from '../model/state.js';
 import { barChart } from '../ui/chart.js';
 import { button, numberField, radioGroup, rangeField, readouts, temperatureControl, vocabularyFields } from '../ui/controls.js';
@@ -8,6 +8,9 @@ import { h, setText } from '../ui/dom.js';
 import { dartStrip, sortedChart } from '../ui/sampling-chart.js';
 import { formatPlain, formatTemperature as formatT, listTokens, probabilityText } from './shared.js';
 
+// A count with thousands separators (10,000), as formatCount writes it, without the cost of toLocaleString on every
+// step of a slider.
+const formatCount = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const RECENT = 24;  // drawn tokens listed as text
 const DRAW_COLUMNS = [
   { key: 'token', header: 'Token' },
@@ -48,14 +51,17 @@ function sortOrder(logits) {
 }
 
 // How the kept set of top-p changes when T is halved (doubled at the bottom of the slider), in the learner's order.
+let nucleus = { state: null };
 function nucleusMove({ lab, store }) {
   const s = store.get();
+  if (nucleus.state === s) return nucleus;
   const p = s.topP < 1 ? s.topP : 0.9;
   const T = s.temperature;
   const halve = T >= 0.02;
   const next = halve ? T / 2 : 2 * T;
   const size = (t) => lab.trace(s.logits, { temperature: t, topP: p, temperatureLast: s.temperatureLast }).kept;
-  return { s, p, T, next, halve, before: size(T), after: size(next) };
+  nucleus = { state: s, s, p, T, next, halve, before: size(T), after: size(next) };
+  return nucleus;
 }
 
 const unmaskedCount = (logits) => logits.filter(Number.isFinite).length;
@@ -202,10 +208,12 @@ export default {
       h('section', { class: 'panel' }, fields.node));
 
     let orderKey = '';
+    let tableRows = [];
     let sortedIds = [];
     let uKey = '';
     let u = null;
     let pending = 0;
+    let drawnOnce = false;
     let lastState = null;
     const idle = typeof requestIdleCallback === 'function'
       ? (fn) => requestIdleCallback(fn, { timeout: 200 })
@@ -340,17 +348,25 @@ export default {
           ],
           caption: `${plural(shown.final.kept.length, 'token')} kept, most likely first`,
         });
-        tableBody.replaceChildren(...sortedIds.map((i) => {
+        if (tableRows.length !== sortedIds.length) {
+          tableRows = sortedIds.map(() => {
+            const cells = [h('th', { scope: 'row' }), ...[0, 1, 2, 3, 4].map((k) => h('td', { class: k === 3 ? '' : 'num' }))];
+            return { tr: h('tr', null, cells), cells };
+          });
+          tableBody.replaceChildren(...tableRows.map((r) => r.tr));
+        }
+        sortedIds.forEach((i, k) => {
           const isKept = shown.keptSet.has(i);
           const cum = shown.cumulative.get(i);
-          return h('tr', { dataset: { token: String(i) }, class: isKept ? '' : 'tone-dropped' },
-            h('th', { scope: 'row' }, state.labels[i]),
-            h('td', { class: 'num' }, formatNumber(state.logits[i], 3)),
-            h('td', { class: 'num', dataset: { value: String(shown.seen[i]) } }, probabilityText(shown.seen[i], state.logits[i])),
-            h('td', { class: 'num' }, cum === undefined ? '—' : decimal(cum)),
-            h('td', null, isKept ? 'yes' : 'no'),
-            h('td', { class: 'num', dataset: { value: String(q[i]) } }, isKept ? probabilityText(q[i], state.logits[i]) : '—'));
-        }));
+          const { tr, cells } = tableRows[k];
+          tr.dataset.token = String(i);
+          tr.className = isKept ? '' : 'tone-dropped';
+          [state.labels[i], formatNumber(state.logits[i], 3), probabilityText(shown.seen[i], state.logits[i]),
+            cum === undefined ? '—' : decimal(cum), isKept ? 'yes' : 'no', isKept ? probabilityText(q[i], state.logits[i]) : '—']
+            .forEach((text, c) => setText(cells[c], text));
+          cells[2].dataset.value = String(shown.seen[i]);
+          cells[5].dataset.value = String(q[i]);
+        });
         // A chart that shows a top-k cut answers the top-k question: it waits for the prediction.
         const gate = state.topK > 0 ? 'topk' : '';
         for (const part of [filterPart, drawPart]) {
@@ -358,9 +374,13 @@ export default {
           else delete part.dataset.gate;
         }
 
-        // Draws: more of the same settings are drawn at once; new settings redraw in idle slices.
-        const result = draws.advance(lab, state, draws.extends(state) ? Infinity : 1);
-        showDraws(state, shown, result);
+        // Draws: more of the same settings are drawn at once; new settings are redrawn in idle slices, and until the
+        // first slice the draw view keeps what it showed (it is not emptied on every step of a slider).
+        const result = draws.advance(lab, state, draws.extends(state) ? Infinity : 0);
+        if (result.complete || result.draws > 0 || !drawnOnce) {
+          showDraws(state, shown, result);
+          drawnOnce = true;
+        }
         if (!result.complete && !pending) continueDraws();
         if (result.complete) {
           if (result.draws) announceDraws(state, result);

@@ -23,7 +23,7 @@ const fixed = (x, digits) => {
 };
 
 // ln C as mathematics (an upright, serif “ln” that cannot read as “In”).
-const lnC = () => m('math', null, mi('ln', { mathvariant: 'normal' }), mo('\u2061'), mi('C'));
+const lnC = () => m('math', null, mi('ln', { mathvariant: 'normal' }), mo('\u2061'), m('mspace', { width: '0.17em' }), mi('C'));
 
 function formulas() {
   const zT = (i) => frac(varSub('z', mi(i)), mi('T'));
@@ -47,8 +47,10 @@ const COLUMNS = [
 
 // The leader, and the share of every other token at T and at the T the question moves to (doubled, or halved near
 // the top of the slider where doubling would pass 100), from the module.
+let moved = { state: null };
 function move({ lab, store }) {
   const s = store.get();
+  if (moved.state === s) return moved;
   const T = s.temperature;
   const halve = T > 50;
   const next = halve ? T / 2 : 2 * T;
@@ -57,8 +59,9 @@ function move({ lab, store }) {
   const top = argmax(s.logits);
   const others = (p) => p.reduce((sum, v, i) => (i === top ? sum : sum + v), 0);
   const finite = s.logits.filter(Number.isFinite);
-  return { s, T, next, halve, top, a: a[top], b: b[top], qa: others(a), qb: others(b),
+  moved = { state: s, s, T, next, halve, top, a: a[top], b: b[top], qa: others(a), qb: others(b),
     flat: finite.every((z) => z === finite[0]) };
+  return moved;
 }
 
 const share = (q) => (q < VISIBLE ? '< 10\u207b\u00b3\u2070' : q >= 0.001 ? formatProbability(q) : formatScientific(q, 2));

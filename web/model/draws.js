@@ -19,7 +19,8 @@ export function drawSeed(seed, i) {
 
 const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
-// advance(lab, state, budget = Infinity) draws until state.draws are done or `budget` milliseconds have passed, and
+// advance(lab, state, budget = Infinity) draws until state.draws are done or `budget` milliseconds have passed (0:
+// none, only the bookkeeping of a change of settings), and
 // returns { counts, draws (done), target, complete, last, recent(n) }. The logits live in a buffer of the module's
 // memory (lab.alloc), so a draw copies nothing; destroy() frees it.
 export function createDrawCache() {
@@ -48,7 +49,7 @@ export function createDrawCache() {
       }
       const target = Math.min(state.draws, LIMITS.draws);
       const start = now();
-      while (done < target) {
+      while (done < target && budget > 0) {
         options.seed = drawSeed(state.seed, done);
         const token = lab.sample(buffer, options);
         counts[token] += 1;

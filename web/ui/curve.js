@@ -91,27 +91,44 @@ export function lineChart({ width = 360, height = 220, x: xAxis, y: yAxis, label
   // { dots: [{ x, y, cls, token? }], rules: [{ x, cls, text? }], levels: [{ y, cls, text? }] }.
   const marks = s('g', { class: 'marks' });
   svg.append(marks);
+  // The marks are reconciled with the nodes already drawn (attributes set only where they changed), so moving them
+  // on every step of a slider creates no nodes.
   function mark({ dots = [], rules = [], levels = [] }) {
-    while (marks.firstChild) marks.firstChild.remove();
+    const want = [];
     for (const l of levels) {
       if (!Number.isFinite(l.y)) continue;
-      marks.append(s('line', { x1: pad.left, x2: pad.left + W, y1: py(l.y), y2: py(l.y), class: l.cls }));
-      if (l.text) marks.append(s('text', { x: pad.left + W - 4, y: py(l.y) - 5, 'text-anchor': 'end', class: 'rule-label' }, l.text));
+      want.push(['line', { x1: pad.left, x2: pad.left + W, y1: py(l.y), y2: py(l.y), class: l.cls }]);
+      if (l.text) want.push(['text', { x: pad.left + W - 4, y: py(l.y) - 5, 'text-anchor': 'end', class: 'rule-label' }, l.text]);
     }
     for (const r of rules) {
       if (!Number.isFinite(r.x)) continue;
-      marks.append(s('line', { x1: px(r.x), x2: px(r.x), y1: pad.top, y2: pad.top + H, class: r.cls }));
+      want.push(['line', { x1: px(r.x), x2: px(r.x), y1: pad.top, y2: pad.top + H, class: r.cls }]);
       if (r.text) {
         const right = px(r.x) > pad.left + W * 0.6;
-        marks.append(s('text', { x: px(r.x) + (right ? -4 : 4), y: pad.top + 11, 'text-anchor': right ? 'end' : 'start',
-          class: 'rule-label' }, r.text));
+        want.push(['text', { x: px(r.x) + (right ? -4 : 4), y: pad.top + 11, 'text-anchor': right ? 'end' : 'start',
+          class: 'rule-label' }, r.text]);
       }
     }
     for (const d of dots) {
       if (!Number.isFinite(d.x) || !Number.isFinite(d.y)) continue;
-      marks.append(s('circle', { cx: px(d.x), cy: py(Math.min(Math.max(d.y, y.min), y.max)), r: d.r ?? 4, class: d.cls,
-        'data-token': d.token }));
+      want.push(['circle', { cx: px(d.x), cy: py(Math.min(Math.max(d.y, y.min), y.max)), r: d.r ?? 4, class: d.cls,
+        'data-token': d.token }]);
     }
+    want.forEach(([tag, attrs, text], k) => {
+      const node = marks.children[k];
+      if (!node || node.localName !== tag) {
+        const fresh = s(tag, attrs, text);
+        if (node) marks.replaceChild(fresh, node);
+        else marks.append(fresh);
+        return;
+      }
+      for (const [name, value] of Object.entries(attrs)) {
+        if (value === undefined) node.removeAttribute(name);
+        else if (node.getAttribute(name) !== String(value)) node.setAttribute(name, String(value));
+      }
+      if (text !== undefined && node.textContent !== text) node.textContent = text;
+    });
+    while (marks.children.length > want.length) marks.lastChild.remove();
   }
 
   return { svg, update, setDomain, mark };

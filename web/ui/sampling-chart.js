@@ -109,18 +109,21 @@ export function dartStrip() {
 
   // parts: [{ token, label, from, to }] in vocabulary order; u (or null before any draw); description: text.
   function update({ parts, u, drawn, description }) {
-    const key = parts.map((p) => `${p.token}:${p.from}:${p.to}`).join('|');
-    if (bar.dataset.key !== key) {
-      bar.dataset.key = key;
-      segments = parts.map((p, i) => {
-        const seg = h('span', { class: `dart-segment tok-${i % 2 ? 'b' : 'a'}`, dataset: { token: String(p.token) } }, h('span', { class: 'dart-name' }, p.label));
-        seg.style.left = percent(p.from);
-        seg.style.width = percent(p.to - p.from);
-        return seg;
+    if (segments.length !== parts.length) {
+      segments = parts.map((_, i) => {
+        const name = h('span', { class: 'dart-name' });
+        return { node: h('span', { class: `dart-segment tok-${i % 2 ? 'b' : 'a'}` }, name), name };
       });
-      bar.replaceChildren(...segments);
+      bar.replaceChildren(...segments.map((seg) => seg.node));
     }
-    for (const seg of segments) seg.classList.toggle('hit', seg.dataset.token === String(drawn));
+    parts.forEach((p, i) => {
+      const { node: seg, name } = segments[i];
+      seg.dataset.token = String(p.token);
+      setText(name, p.label);
+      seg.style.left = percent(p.from);
+      seg.style.width = percent(p.to - p.from);
+      seg.classList.toggle('hit', p.token === drawn);
+    });
     dart.hidden = u === null;
     if (u !== null) {
       dart.style.left = percent(u);
