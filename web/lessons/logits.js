@@ -1,6 +1,5 @@
 // Lesson 1: logits are raw preferences, not probabilities.
-import { FLOAT32_MIN_NORMAL, formatCount, formatDigits, formatNumber, formatProbability, formatRoundedCount,
-  formatScientific, formatShare } from '../model/format.js';
+import { formatCount, formatDigits, formatNumber, formatProbability, formatRatio, formatShare } from '../model/format.js';
 import { LIMITS } from '../model/state.js';
 import { barChart } from '../ui/chart.js';
 import { button, readouts, vocabularyFields } from '../ui/controls.js';
@@ -38,15 +37,6 @@ function ratioPair(state) {
   if (b < 0) return null;
   const times = z[a] / z[b];
   return { a, b, times, timesText: formatDigits(times, 4) };
-}
-
-// How many times as likely, as the module's probabilities give it (a bound when the smaller one underflows).
-function ratioText(pa, pb) {
-  if (pb < FLOAT32_MIN_NORMAL) return 'more than 10\u00b3\u2077';
-  const r = pa / pb;
-  if (r < 100) return formatDigits(r, 4, { exact: false });
-  if (r < 1e6) return formatRoundedCount(r);
-  return formatScientific(r, 4);
 }
 
 const masked = (state, k) => state.logits[k] === -Infinity;
@@ -119,7 +109,9 @@ export default {
         const r = ratioPair(s);
         const p = lab.softmax(s.logits);
         const gap = formatDigits(s.logits[r.a] - s.logits[r.b], 6);
-        return `Softmax gives ${quote(s.labels[r.a])} ${formatShare(p[r.a])} and ${quote(s.labels[r.b])} ${formatShare(p[r.b])}: ${ratioText(p[r.a], p[r.b])} times as likely, not ${r.timesText}. What counts is the difference between the logits, ${gap}, and a difference d becomes a factor of e to the power d: e^${gap} here. The ratio of the logits plays no part.`;
+        // float32: the difference rounds once (and the logits once each when typed), exp adds 2 × 10⁻⁷.
+        const rel = 2 ** -23 * (Math.abs(s.logits[r.a]) + Math.abs(s.logits[r.b]) + s.logits[r.a] - s.logits[r.b]) + 4e-7;
+        return `Softmax gives ${quote(s.labels[r.a])} ${formatShare(p[r.a])} and ${quote(s.labels[r.b])} ${formatShare(p[r.b])}: ${formatRatio(p[r.a], p[r.b], rel)} times as likely, not ${r.timesText}. What counts is the difference between the logits, ${gap}, and a difference d becomes a factor of e to the power d: e^${gap} here. The ratio of the logits plays no part.`;
       },
     },
   ],
@@ -164,6 +156,10 @@ export default {
       node,
       update(state) {
         editor.update(state);
+        // Each editor row lights its preview bar and table row (and back), as every token view does.
+        const rows = editor.node.querySelector('.editor-rows').children;
+        if (rows[rows.length - 1]?.dataset.token !== String(rows.length - 1))
+          [...rows].forEach((row, k) => { row.dataset.token = String(k); });
         scale.update(state);
         fields.update(state);
         const z = state.logits;

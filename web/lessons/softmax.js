@@ -1,8 +1,8 @@
 // Lesson 2: softmax, one step at a time, on the learner's own numbers (every intermediate from lab.trace). The
 // substituted formula is built from data (one term per token, fresh MathML nodes for every use), so each term shows the
 // T it divides by and the values row below it is the same terms evaluated.
-import { FLOAT32_MIN_NORMAL, UNDERFLOW_TEXT, formatComputed, formatDigits, formatNumber, formatProbability,
-  formatRoundedCount, formatScientific, formatShare } from '../model/format.js';
+import { FLOAT32_MIN_NORMAL, UNDERFLOW_TEXT, formatComputed, formatDigits, formatNumber, formatRatio,
+  formatShare } from '../model/format.js';
 import { toQuery } from '../model/state.js';
 import { barChart } from '../ui/chart.js';
 import { button, numberField, readouts, tokenSelect, vocabularyFields } from '../ui/controls.js';
@@ -18,10 +18,18 @@ const MINUS = '\u2212';
 // ---------------------------------------------------------------------------------------------------------------
 // The trace of the current state, once per state (the view and the three questions all read it).
 
-const traces = new WeakMap();
+// Per state: a state object never changes, so what is derived from it is computed once (the view and the three
+// questions' ask, choices and applies all read the same trace, printed numbers and facts).
+const derived = new WeakMap();
+function memo(state, key, compute) {
+  if (!derived.has(state)) derived.set(state, new Map());
+  const m = derived.get(state);
+  if (!m.has(key)) m.set(key, compute());
+  return m.get(key);
+}
+
 function traceOf(lab, state) {
-  if (!traces.has(state)) traces.set(state, lab.trace(state.logits, { temperature: state.temperature }));
-  return traces.get(state);
+  return memo(state, 'trace', () => lab.trace(state.logits, { temperature: state.temperature }));
 }
 
 // Error bounds (absolute) of the module's float32 intermediates, so no digit is printed that the computation does not
@@ -53,13 +61,22 @@ function errorsOf(t) {
 // p that fell below float32's normal range (printed as a bound, never as 0). `exact`: the sum and the probabilities
 // are exact only when every exp is exactly 0 or 1 (ties, masks); otherwise a rounded 1 prints as "1.000".
 function printed(state, t) {
+  return memo(state, 'printed', () => printedOf(state, t));
+}
+
+function printedOf(state, t) {
   const C = t.exp.length;
   const err = errorsOf(t);
   const masked = (k) => t.shifted[k] === -Infinity;
   const exactExp = (k) => masked(k) || t.shifted[k] === 0;
   const exactSum = [...t.exp.keys()].every(exactExp);
-  const expText = (k) => formatComputed(t.exp[k], DIGITS, { masked: masked(k), exact: exactExp(k), error: err.exp[k] });
-  const pText = (k) => formatComputed(t.probabilities[k], DIGITS, { masked: masked(k), exact: exactSum, error: err.p[k] });
+  // Each token's texts once per state (the steps, the table, the formula and the questions print the same ones).
+  const each = (fn) => {
+    const texts = Array.from({ length: C }, (_, k) => fn(k));
+    return (k) => texts[k];
+  };
+  const expText = each((k) => formatComputed(t.exp[k], DIGITS, { masked: masked(k), exact: exactExp(k), error: err.exp[k] }));
+  const pText = each((k) => formatComputed(t.probabilities[k], DIGITS, { masked: masked(k), exact: exactSum, error: err.p[k] }));
   const flushed = [...Array(C).keys()].some((k) => !masked(k) && t.probabilities[k] < FLOAT32_MIN_NORMAL);
   return {
     C,
@@ -67,18 +84,18 @@ function printed(state, t) {
     masked,
     flushed,
     T: formatDigits(t.temperature, 3),
-    z: (k) => (state.logits[k] === -Infinity ? `${MINUS}\u221e` : formatDigits(state.logits[k], 6)),
-    scaled: (k) => formatDigits(t.scaled[k], DIGITS, { error: err.scaled[k] }),
+    z: each((k) => (state.logits[k] === -Infinity ? `${MINUS}\u221e` : formatDigits(state.logits[k], 6))),
+    scaled: each((k) => formatDigits(t.scaled[k], DIGITS, { error: err.scaled[k] })),
     m: formatDigits(t.max, DIGITS, { error: err.m }),
-    shifted: (k) => formatDigits(t.shifted[k], DIGITS, { error: err.shifted[k] }),
+    shifted: each((k) => formatDigits(t.shifted[k], DIGITS, { error: err.shifted[k] })),
     exp: expText,
     sum: formatDigits(t.sum, DIGITS, { exact: exactSum, error: err.sum }),
     p: pText,
-    share: (k) => formatShare(t.probabilities[k], { masked: masked(k) }),
+    share: each((k) => formatShare(t.probabilities[k], { masked: masked(k) })),
     gap: (a, b) => formatDigits(t.scaled[a] - t.scaled[b], DIGITS, { error: err.gap(a, b) }),
     // How many times as likely a is as b.
     ratio: (a, b, pa = t.probabilities[a], pb = t.probabilities[b]) => (pa === pb && err.expRel[a] === 0 && err.expRel[b] === 0
-      ? '1' : ratioText(pa, pb, err.expRel[a] + err.expRel[b] + 2 * 2 ** -24)),
+      ? '1' : formatRatio(pa, pb, err.expRel[a] + err.expRel[b] + 2 * 2 ** -24)),
   };
 }
 
@@ -86,17 +103,6 @@ function printed(state, t) {
 function topTwo(t) {
   const order = [...t.scaled.keys()].filter((k) => t.scaled[k] !== -Infinity).sort((a, b) => t.scaled[b] - t.scaled[a] || a - b);
   return order.length > 1 ? { a: order[0], b: order[1], gap: t.scaled[order[0]] - t.scaled[order[1]] } : null;
-}
-
-// How many times as likely a is as b, as a reader should see it: the module's ratio of probabilities (with relative
-// error bound `rel`) while the smaller one is a normal float32, a bound beyond. "≈ 219,696" only when the bound keeps
-// it within half a unit; else in scientific notation with the digits the bound supports.
-function ratioText(pa, pb, rel) {
-  if (pb < FLOAT32_MIN_NORMAL) return `more than 10\u00b3\u2077`;
-  const r = pa / pb;
-  if (r < 100) return formatDigits(r, DIGITS, { exact: false, error: r * rel });
-  if (r < 1e6 && r * rel < 0.5) return formatRoundedCount(r);
-  return formatScientific(r, Math.max(1, Math.min(DIGITS, Math.floor(-Math.log10(2 * rel))))).replace(/ \u00d7 /, '\u00a0\u00d7\u00a0');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -122,42 +128,59 @@ function formulaData(state, t, i, terms = SHOWN_TERMS) {
   };
 }
 
-// MathML from the data: every node is created for its one use.
-function renderFormula(d) {
+// MathML from the data: every node is created for its one use. Returns the two <math> elements, their numbers in
+// order (`slots`: the <mn> and the text it shows) and a `shape` key. With { dry: true } no node is made, only the
+// texts, the alt texts and the shape: while the shape stays the same, a new state only rewrites the numbers and alt
+// texts of the formula on the page (see the view's renderLive), in the same order.
+const REAL = { num, el, exp, row, frac, paren, sup, mi, mo, mn, varSub, formula };
+const DRY = Object.fromEntries(Object.keys(REAL).map((k) => [k, () => null]));
+DRY.formula = (alttext) => ({ alttext });
+
+function renderFormula(d, { dry = false } = {}) {
+  const B = dry ? DRY : REAL;
+  const slots = [];
+  const signs = [];
+  const number = (text) => {
+    const node = B.num(text);
+    slots.push({ node: node && (node.localName === 'mn' ? node : node.lastChild), text: text.replace(/^[\u2212-]/, '') });
+    signs.push(/^[\u2212-]/.test(text) ? '-' : '+');
+    return node;
+  };
   const term = (k) => {
-    const z = num(d.term(k).z);
-    const scaled = d.T === null ? z : frac(z, num(d.T));
-    const m = d.negativeM ? paren(num(d.m)) : num(d.m);
-    return el('mrow', { 'data-token': String(k) }, exp(row(scaled, mo(MINUS), m)));
+    const z = number(d.term(k).z);
+    const scaled = d.T === null ? z : B.frac(z, number(d.T));
+    const m = d.negativeM ? B.paren(number(d.m)) : number(d.m);
+    return B.el('mrow', { 'data-token': String(k) }, B.exp(B.row(scaled, B.mo(MINUS), m)));
   };
   const valueNode = (k) => {
     const v = d.value(k);
-    return el('mrow', { 'data-token': String(k) }, v.power !== undefined ? sup(mi('e'), num(v.power)) : num(v.text));
+    return B.el('mrow', { 'data-token': String(k) }, v.power !== undefined ? B.sup(B.mi('e'), number(v.power)) : number(v.text));
   };
   const sumOf = (node) => {
     const parts = [];
     d.terms.forEach((k, n) => {
-      if (n) parts.push(mo('+'));
+      if (n) parts.push(B.mo('+'));
       parts.push(node(k));
     });
-    if (d.more) parts.push(mo('+'), mo('\u22ef'));
-    return row(...parts);
+    if (d.more) parts.push(B.mo('+'), B.mo('\u22ef'));
+    return B.row(...parts);
   };
   const top = d.value(d.focus);
   const topSpoken = top.power !== undefined ? `e to the power ${top.power}` : top.text;
-  const tail = d.p === null
-    ? [mo('\u2248'), mn('0')]
-    : [mo('='), num(d.p)];
+  const tail = () => (d.p === null ? [B.mo('\u2248'), B.mn('0')] : [B.mo('='), number(d.p)]);
   const spoken = d.p === null
     ? `which is ${topSpoken}, divided by ${d.sum}: almost 0`
     : `which is ${topSpoken} divided by ${d.sum}, equals ${d.p}`;
-  return [
-    formula(`p of ${d.label} equals exp of ${d.T === null ? 'its logit' : 'its logit over T'} minus m, over the sum of the same for every token`,
-      varSub('p', d.label), mo('='), frac(term(d.focus), sumOf(term))),
-    formula(spoken,
-      mo('='), frac(valueNode(d.focus), sumOf(valueNode)),
-      mo('='), frac(valueNode(d.focus), num(d.sum)), ...tail),
-  ];
+  const first = B.formula(`p of ${d.label} equals exp of ${d.T === null ? 'its logit' : 'its logit over T'} minus m, over the sum of the same for every token`,
+    B.varSub('p', d.label), B.mo('='), B.frac(term(d.focus), sumOf(term)));
+  const second = B.formula(spoken,
+    B.mo('='), B.frac(valueNode(d.focus), sumOf(valueNode)),
+    B.mo('='), B.frac(valueNode(d.focus), number(d.sum)), ...tail());
+  const kinds = [d.focus, ...d.terms].map((k) => (d.value(k).power !== undefined ? 'e' : 'n'));
+  const shape = [d.label, d.T === null, d.negativeM, d.focus, d.terms.length, d.more, d.p === null, kinds.join(''),
+    signs.join('')].join('|');
+  const alttexts = dry ? [first.alttext, second.alttext] : [first, second].map((m) => m.getAttribute('alttext'));
+  return { maths: dry ? null : [first, second], slots, shape, alttexts };
 }
 
 function generalFormula() {
@@ -188,24 +211,31 @@ function topShare(ctx) {
 // The learner's top two tokens, their gap after ÷ T, and the module's log-ratio of their probabilities (finite even
 // where a probability underflows), with the same log-ratio when the other tokens are left out.
 function amplifyFacts(ctx) {
+  return memo(ctx.store.get(), 'amplify', () => amplifyFactsOf(ctx));
+}
+
+function amplifyFactsOf(ctx) {
   const s = ctx.store.get();
   const t = traceOf(ctx.lab, s);
   const two = topTwo(t);
   if (!two) return { s, t, two };
   const logRatio = t.logProbabilities[two.a] - t.logProbabilities[two.b];
-  const pair = ctx.lab.logSoftmax([s.logits[two.a], s.logits[two.b]], { temperature: s.temperature });
   const scale = Math.max(1, ...[...t.scaled].filter(Number.isFinite).map(Math.abs));
-  return { s, t, two, logRatio, alone: pair[0] - pair[1], tolerance: 1e-4 * (1 + two.gap) + 4e-7 * scale,
-    gapText: printed(s, t).gap(two.a, two.b) };
+  return { s, t, two, logRatio, tolerance: 1e-4 * (1 + two.gap) + 4e-7 * scale, gapText: printed(s, t).gap(two.a, two.b),
+    // The same log-ratio with the other tokens left out (a module call: only when the answer is checked).
+    alone() {
+      const pair = ctx.lab.logSoftmax([s.logits[two.a], s.logits[two.b]], { temperature: s.temperature });
+      return pair[0] - pair[1];
+    } };
 }
 
 // Which options of the amplify question are true: [gap times, e^gap times, depends on the others].
 function amplifyTruths(x) {
-  const { two, logRatio, alone, tolerance } = x;
+  const { two, logRatio, tolerance } = x;
   return [
     two.gap > 0 && Math.abs(logRatio - Math.log(two.gap)) <= tolerance,
     Math.abs(logRatio - two.gap) <= tolerance,
-    Math.abs(logRatio - alone) > tolerance,
+    Math.abs(logRatio - x.alone()) > tolerance,
   ];
 }
 
@@ -319,10 +349,24 @@ export default {
     const liveInner = h('div', { class: 'formula-inner' });
     const live = formulaBox({ class: 'formula formula-live scroll-shadow' }, liveInner);
     const liveCue = overflowCue(live, liveInner);
-    const liveBlock = h('div', { dataset: { part: 'formula', gate: 'top-share amplify' } }, live, liveCue);
+    const both = 'Answer both predictions above to see this';
+    const liveBlock = h('div', { dataset: { part: 'formula', gate: 'top-share amplify', gateNote: both } }, live, liveCue);
     const narrow = typeof matchMedia === 'function' ? matchMedia('(max-width: 40rem)') : null;
-    const renderLive = (state) => liveInner.replaceChildren(...renderFormula(formulaData(state, traceOf(lab, state),
-      state.focus, narrow?.matches ? 2 : SHOWN_TERMS)));
+    // Rebuilt only when what it prints changes (a new T, logits, followed token or width).
+    // Rebuilt when its shape changes (tokens written out, T = 1 or not, signs, underflows); otherwise only its numbers
+    // and alt texts are rewritten in place.
+    let shown = null;
+    const renderLive = (state) => {
+      const d = formulaData(state, traceOf(lab, state), state.focus, narrow?.matches ? 2 : SHOWN_TERMS);
+      const plan = renderFormula(d, { dry: true });
+      if (shown && shown.shape === plan.shape) {
+        plan.slots.forEach((slot, n) => setText(shown.slots[n].node, slot.text));
+        plan.alttexts.forEach((text, n) => shown.maths[n].getAttribute('alttext') !== text && shown.maths[n].setAttribute('alttext', text));
+        return;
+      }
+      shown = renderFormula(d);
+      liveInner.replaceChildren(...shown.maths);
+    };
     const onNarrow = () => renderLive(store.get());
     narrow?.addEventListener('change', onNarrow);
     const steps = h('ol', { class: 'steps' });
@@ -334,7 +378,7 @@ export default {
     const table = scrollBox('Softmax step by step', tableNode);
     table.classList.add('scroll-shadow');
     const note = h('p', { class: 'chart-note', hidden: true });
-    const worked = h('div', { class: 'steps-worked', dataset: { gate: 'top-share amplify' } }, steps, table,
+    const worked = h('div', { class: 'steps-worked', dataset: { gate: 'top-share amplify', gateNote: both } }, steps, table,
       overflowCue(table, tableNode), note);
     const amplify = readouts([
       { key: 'gap', label: 'Gap between the top two logits (after ÷ T)' },
@@ -366,34 +410,44 @@ export default {
       h('section', { class: 'panel' }, ctx.heading('The five steps'), worked, amplify.node, skip),
       h('section', { class: 'panel' }, ctx.heading('The result'), result));
 
-    const valueSpans = (values, text) => {
-      const out = ['['];
-      values.forEach((_, k) => {
-        if (k) out.push(', ');
-        out.push(h('span', { dataset: { token: String(k) } }, text(k)));
-      });
-      out.push(']');
-      return out;
+    // The five steps: built once per number of tokens, then only their texts change.
+    let stepParts = null;
+    const buildSteps = (C) => {
+      const list = () => Array.from({ length: C }, (_, k) => h('span', { dataset: { token: String(k) } }));
+      const lead = () => h('span');
+      const withList = (head, spans, tail) => h('li', null, head, '[', spans.flatMap((x, k) => (k ? [', ', x] : [x])), ']', tail);
+      stepParts = { heads: [lead(), lead(), null, lead(), null], lists: [list(), list(), list(), list()] };
+      steps.replaceChildren(
+        withList(stepParts.heads[0], stepParts.lists[0]),
+        withList(stepParts.heads[1], stepParts.lists[1]),
+        withList('Exponentiate: ', stepParts.lists[2], ' (the largest is exactly 1)'),
+        h('li', null, stepParts.heads[3]),
+        withList('Divide each by Σ: ', stepParts.lists[3]));
     };
+    let focusKey = '';
 
     return {
       node,
       update(state) {
         fields.update(state);
         temperature.update(state);
-        skipLink.href = `./${toQuery({ ...state, lesson: 'stability' })}`;
-        focus.update(state);
+        const href = `./${toQuery({ ...state, lesson: 'stability' })}`;
+        if (skipLink.getAttribute('href') !== href) skipLink.setAttribute('href', href);
+        const key = `${state.focus}\u0000${state.labels.join('\u0000')}`;
+        if (key !== focusKey) {
+          focusKey = key;
+          focus.update(state);
+        }
         const t = traceOf(lab, state);
         const f = printed(state, t);
         const i = state.focus;
         const unscaled = t.temperature === 1;
         renderLive(state);
-        steps.replaceChildren(
-          h('li', null, unscaled ? `Divide by T = 1: nothing changes, ` : `Divide by T = ${f.T}: `, valueSpans(t.scaled, f.scaled)),
-          h('li', null, `Find the largest, m = ${f.m}, and subtract it: `, valueSpans(t.shifted, f.shifted)),
-          h('li', null, 'Exponentiate: ', valueSpans(t.exp, f.exp), ' (the largest is exactly 1)'),
-          h('li', null, `Add them up: Σ = ${f.sum}`),
-          h('li', null, 'Divide each by Σ: ', valueSpans(t.probabilities, f.p)));
+        if (stepParts?.lists[0].length !== f.C) buildSteps(f.C);
+        setText(stepParts.heads[0], unscaled ? 'Divide by T = 1: nothing changes, ' : `Divide by T = ${f.T}: `);
+        setText(stepParts.heads[1], `Find the largest, m = ${f.m}, and subtract it: `);
+        setText(stepParts.heads[3], `Add them up: Σ = ${f.sum}`);
+        [f.scaled, f.shifted, f.exp, f.p].forEach((text, n) => stepParts.lists[n].forEach((span, k) => setText(span, text(k))));
         if (body.children.length !== state.logits.length)
           body.replaceChildren(...state.logits.map(() => h('tr', null, h('th', { scope: 'row' }),
             ...[1, 2, 3, 4, 5].map((c) => h('td', { class: ['num', c === 2 && 'col-scaled'] })))));
@@ -401,7 +455,7 @@ export default {
         setText(headCells[3], unscaled ? 'z − m' : 'z / T − m');
         [...body.children].forEach((tr, k) => {
           tr.classList.toggle('tone-focus', k === i);
-          tr.dataset.token = String(k);
+          if (tr.dataset.token !== String(k)) tr.dataset.token = String(k);
           const cells = tr.children;
           setText(cells[0], state.labels[k]);
           const values = [state.logits[k], t.scaled[k], t.shifted[k], t.exp[k], t.probabilities[k]];
@@ -409,7 +463,7 @@ export default {
           const texts = [f.z(k), f.scaled(k), f.shifted(k), f.exp(k), f.p(k)].map((x) => x.replace('\u00d7\u00a0', '\u00d7 '));
           values.forEach((v, c) => {
             setText(cells[c + 1], texts[c]);
-            cells[c + 1].dataset.value = String(v);
+            if (cells[c + 1].dataset.value !== String(v)) cells[c + 1].dataset.value = String(v);
           });
         });
         const flushedExp = [...t.exp.keys()].some((k) => !f.masked(k) && t.exp[k] < FLOAT32_MIN_NORMAL);

@@ -132,12 +132,6 @@ export function formatDigits(x, significant = 4, { exact = true, error = 0 } = {
   return signed(text.replace(/^-(0\.?0*)$/, '$1'));
 }
 
-// A list of values at one precision and one notation: "[1, 0.3679, 0.1496]" or "[1, 1.679 × 10⁻⁷, 4.552 × 10⁻⁶]".
-// text(x, k) may return the text of a special entry (a bound, "≈ 0"); null keeps formatDigits.
-export function formatList(values, significant = 4, text = () => null) {
-  return `[${Array.from(values, (v, k) => text(v, k) ?? formatDigits(v, significant)).join(', ')}]`;
-}
-
 // What a value below float32's normal range is printed as (the module's exp flushes it to 0, or it lost its digits):
 // a bound that is true of the real value, never an exact 0 (10⁻³⁷ > 2⁻¹²⁶ ≈ 1.18 × 10⁻³⁸).
 export const UNDERFLOW_TEXT = '<\u00a010\u207b\u00b3\u2077';
@@ -161,4 +155,15 @@ export function formatShare(p, { masked = false } = {}) {
 // A count that was rounded to a whole number, marked as such: "≈ 219,696".
 export function formatRoundedCount(x) {
   return Number.isInteger(x) ? formatCount(x) : `\u2248 ${formatCount(Math.round(x))}`;
+}
+
+// How many times as likely a is as b, from two probabilities the module computed in float32 (rel: a bound on the
+// ratio's relative error): "2.718", "≈ 219,696" while the bound keeps it within half a unit, else scientific notation
+// with the digits the bound supports; "more than 10³⁷" when pb is below float32's normal range (1/pb > 8.5 × 10³⁷).
+export function formatRatio(pa, pb, rel) {
+  if (pb < FLOAT32_MIN_NORMAL) return 'more than 10\u00b3\u2077';
+  const r = pa / pb;
+  if (r < 100) return formatDigits(r, 4, { exact: false, error: r * rel });
+  if (r < 1e6 && r * rel < 0.5) return formatRoundedCount(r);
+  return formatScientific(r, Math.max(1, Math.min(4, Math.floor(-Math.log10(2 * rel))))).replace(/ \u00d7 /, '\u00a0\u00d7\u00a0');
 }
