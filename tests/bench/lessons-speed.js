@@ -117,8 +117,9 @@ async function measureLesson(browser, url, lesson) {
 function summary(samples) {
   const cost = samples.map((s) => s.handler + s.frame).sort((a, b) => a - b);
   const rendered = samples.map((s) => s.handler + s.rendered).sort((a, b) => a - b);
+  const part = (key) => quantile(samples.map((s) => s[key]).sort((a, b) => a - b), 0.5);
   return { n: cost.length, median: quantile(cost, 0.5), p95: quantile(cost, 0.95), renderedMedian: quantile(rendered, 0.5),
-    renderedP95: quantile(rendered, 0.95) };
+    renderedP95: quantile(rendered, 0.95), handler: part('handler'), frame: part('frame') };
 }
 
 const built = spawnSync(process.execPath, [join(root, 'scripts', 'site.js')], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -143,7 +144,7 @@ try {
     console.log(`${lesson.padEnd(14)} ${String(all.n).padStart(7)}  ${all.n ? fmt(all.median) : '     —'}  ${all.n ? fmt(all.p95) : '     —'}   ≤ ${goal} ms  ${all.n ? fmt(all.renderedMedian).padStart(15) : '              —'}  ${all.n ? fmt(all.renderedP95) : '     —'}   ${verdict}`);
     for (const c of perControl) {
       const s = summary(c.samples);
-      if (s.n) console.log(`  ${c.label.slice(0, 34).padEnd(34)} ${String(s.n).padStart(4)}  median ${fmt(s.median)}  p95 ${fmt(s.p95)}  (+ render ${fmt(s.renderedMedian)})`);
+      if (s.n) console.log(`  ${c.label.slice(0, 34).padEnd(34)} ${String(s.n).padStart(4)}  median ${fmt(s.median)}  p95 ${fmt(s.p95)}  (handler ${fmt(s.handler)}, frame ${fmt(s.frame)}; + render ${fmt(s.renderedMedian)})`);
     }
     if (errors.length) console.log(`  page errors: ${errors.join('; ')}`);
   }

@@ -136,7 +136,17 @@ function gradientFormula() {
 }
 
 // The state's loss, probabilities and gradient (training runs at T = 1).
-const traceOf = (lab, s) => lab.trace(s.logits, { target: s.target, labelSmoothing: s.smoothing });
+// The store hands out a new state object on every change, so a trace is kept per state object: the questions and the
+// view ask for the same one several times per change.
+const traces = new WeakMap();
+function traceOf(lab, s) {
+  let t = traces.get(s);
+  if (!t) {
+    t = lab.trace(s.logits, { target: s.target, labelSmoothing: s.smoothing });
+    traces.set(s, t);
+  }
+  return t;
+}
 
 // Which logits one step moves up: a negative gradient on a finite logit (a masked −∞ logit never moves). `unsure` is
 // true when a sign is within the module's float32 error of 0, where float32 and exact arithmetic may disagree.
@@ -157,7 +167,12 @@ function pushedUp(lab, s) {
 
 // The options of the "direction" question: the true set of raised logits and two other sets, each named by its
 // tokens, in a fixed order (smallest set first), so that exactly one is true in every state.
+const optionsOnce = new WeakMap();
 function directionOptions(lab, s) {
+  if (!optionsOnce.has(s)) optionsOnce.set(s, directionOptionsOf(lab, s));
+  return optionsOnce.get(s);
+}
+function directionOptionsOf(lab, s) {
   const { t, raised } = pushedUp(lab, s);
   const C = s.logits.length;
   const finite = [...s.logits.keys()].filter((k) => Number.isFinite(s.logits[k]));
@@ -211,6 +226,8 @@ function oneStep(lab, s) {
   const n = traceOf(lab, next);
   return { before: t.loss, after: n.loss, text: (which) => (which === 'before' ? formatLoss(t.loss, uncertainty(s, t).loss) : formatLoss(n.loss, uncertainty(next, n).loss)) };
 }
+
+let calibrationAsk = null;
 
 export default {
   id: 'learning',
@@ -279,9 +296,12 @@ export default {
     {
       id: 'calibration',
       ask({ lab }) {
-        const b = heldOutBatch();
-        const before = batchStats(lab, b, 1);
-        return `The held-out model is right ${formatProbability(before.accuracy)} of the time but reports ${formatProbability(before.confidence)} mean confidence. Will the fitted temperature be above or below 1?`;
+        // The held-out batch never changes: its numbers are computed once.
+        calibrationAsk ??= (() => {
+          const before = batchStats(lab, heldOutBatch(), 1);
+          return `The held-out model is right ${formatProbability(before.accuracy)} of the time but reports ${formatProbability(before.confidence)} mean confidence. Will the fitted temperature be above or below 1?`;
+        })();
+        return calibrationAsk;
       },
       choices: ['Below 1: sharpen', 'Above 1: soften', 'Exactly 1'],
       answer({ lab }) {
@@ -471,10 +491,17 @@ export default {
     };
 
     // t: the state's trace, when the caller has it already.
+    // What the charts, readouts and history show depends on the trace and the runs, not on η: a change that leaves
+    // them as they were (dragging η) updates the controls only.
+    let shownKey = '';
     function render(state, t = traceOf(lab, state)) {
       target.update(state);
       rate.update(state);
       smoothing.update(state);
+      const key = JSON.stringify([state.logits, state.labels, state.target, state.smoothing, steps, runCount, runs.length,
+        current?.points.length ?? -1, timer !== 0]);
+      if (key === shownKey) return;
+      shownKey = key;
       const i = state.target;
       const err = uncertainty(state, t);
       status.update({
@@ -518,8 +545,15 @@ export default {
         h('span', null, `${runText(r)}: ${formatLoss(r.points[0][1], r.points[0][2])} → ${formatLoss(r.points[r.points.length - 1][1], r.points[r.points.length - 1][2])} in ${r.points[r.points.length - 1][0] - r.points[0][0]} steps`))));
       const points = (current ?? runs[runs.length - 1])?.points ?? [[steps, t.loss, err.loss]];
       setText(historyCaption, current || runs.length ? `Loss by step: ${runText(current ?? runs[runs.length - 1])}` : 'Loss by step');
-      historyBody.replaceChildren(...points.slice(-12).map(([s, l, u]) => h('tr', null, h('td', { class: 'num' }, String(s)),
-        h('td', { class: 'num', dataset: { value: String(l) } }, formatLoss(l, u)))));
+      const recent = points.slice(-12);
+      while (historyBody.children.length > recent.length) historyBody.lastChild.remove();
+      while (historyBody.children.length < recent.length) historyBody.append(h('tr', null, h('td', { class: 'num' }), h('td', { class: 'num' })));
+      recent.forEach(([s, l, u], k) => {
+        const [stepCell, lossCell] = historyBody.children[k].children;
+        setText(stepCell, String(s));
+        setText(lossCell, formatLoss(l, u));
+        lossCell.dataset.value = String(l);
+      });
       if (!timer) ctx.announce(`Loss ${formatLoss(t.loss, err.loss)}; ${state.labels[i]} at ${formatP(t.probabilities[i], state.logits[i], err.p(i))}.`);
     }
 
