@@ -87,14 +87,14 @@ function sig4(v) {
   if (v === 0) return '0';
   const a = Math.abs(v);
   if (a >= 1e-4 && a < 1000) return signed(v.toPrecision(4));
-  return formatScientific(v, 4);
+  return formatScientific(v, 4).replace(/ \u00d7 /, '\u2009\u00d7\u2009');  // thin spaces: narrow columns on a phone
 }
 
 // A module value that float32 flushed to 0 although the true value is positive (exp of less than ln of float32's
 // smallest normal number, −87.34): below 10⁻³⁷, not 0.
 const FLUSHED = `< 10\u207b\u00b3\u2077`;
 
-const CAPTION = 'Softmax of the logits used, two ways: naive float32 (deliberately naive JavaScript) and the stable path of the logitlab module';
+const CAPTION = 'Softmax of the logits used, two ways: a naive float32 softmax (deliberately naive JavaScript) and the stable path of the logitlab module, row for row.';
 
 // The used logit as typed (the decimal the page computes from).
 const showLogit = (v) => (v === -Infinity ? `${MINUS}\u221e` : signed(String(v)));
@@ -205,29 +205,27 @@ export default {
     const maskList = h('div', { class: 'mask-list' });
     masks.append(maskList);
 
-    const body = h('tbody');
-    const naiveSum = h('td', { class: 'num naive', dataset: { path: 'naive' } });
+    // Two tables, naive and stable, row for row: side by side where they fit, one above the other on a phone (no
+    // number is ever cut by a scroll box's edge).
+    const naiveBody = h('tbody');
+    const stableBody = h('tbody');
+    const naiveSum = h('td', { class: 'num' });
     const stableSum = h('td', { class: 'num' });
-    const head = (text, cls, extra = {}) => h('th', { scope: 'col', class: cls, ...extra }, text);
-    const table = h('table', { class: 'numbers compare' },
-      h('caption', { class: 'visually-hidden' }, CAPTION),
-      h('thead', null,
-        h('tr', null, head('Token', '', { rowspan: '2' }), head('Logit z', 'num', { rowspan: '2' }),
-          h('th', { scope: 'colgroup', colspan: '2', class: 'naive group' }, 'Naive float32: exp(z) as it is'),
-          h('th', { scope: 'colgroup', colspan: '3', class: 'group stable' }, 'Stable (logitlab): subtract m = max z first')),
-        h('tr', null, head('exp(z)', 'num naive'), head('p = exp(z) / Σ', 'num naive'),
-          head('z − m', 'num stable-first'), head('exp(z − m)', 'num'), head('p = exp(z − m) / Σ', 'num'))),
-      body,
-      h('tfoot', null, h('tr', null, h('th', { scope: 'row' }, 'Σ'), h('td'), naiveSum, h('td', { class: 'naive' }),
-        h('td', { class: 'stable-first' }), stableSum, h('td'))));
-    const tableBox = scrollBox('Naive against stable softmax', table);
-    tableBox.classList.add('compare-scroll');
-    const cue = h('p', { class: 'scroll-cue-text', 'aria-hidden': 'true', hidden: true }, 'Scroll the table sideways for the stable path →');
-    // The cue shows only while the table is wider than its box (a phone).
-    const fits = () => { cue.hidden = tableBox.scrollWidth <= tableBox.clientWidth + 1; };
-    const resized = new ResizeObserver(fits);
-    resized.observe(tableBox);
-    resized.observe(table);
+    const head = (text, cls = 'num') => h('th', { scope: 'col', class: cls }, text);
+    const naiveTable = h('table', { class: 'numbers compare naive-table' },
+      h('caption', null, 'Naive float32: p = exp(z) / Σ'),
+      h('thead', null, h('tr', null, head('Token', ''), head('Logit z'), head('exp(z)'), head('p'))),
+      naiveBody,
+      h('tfoot', null, h('tr', null, h('th', { scope: 'row' }, 'Σ'), h('td'), naiveSum, h('td'))));
+    const stableTable = h('table', { class: 'numbers compare stable-table' },
+      h('caption', null, 'Stable (logitlab): p = exp(z − m) / Σ'),
+      h('thead', null, h('tr', null, head('Token', ''), head('z − m'), head('exp(z − m)'), head('p'))),
+      stableBody,
+      h('tfoot', null, h('tr', null, h('th', { scope: 'row' }, 'Σ'), h('td'), stableSum, h('td'))));
+    const naiveBox = scrollBox('Naive float32 softmax', naiveTable);
+    naiveBox.dataset.path = 'naive';
+    const stableBox = scrollBox('Stable softmax, the logitlab module', stableTable);
+    const pair = h('div', { class: 'compare-pair' }, naiveBox, stableBox);
     const status = readouts([
       { key: 'max', label: 'Largest logit m' },
       { key: 'lse', label: 'log-sum-exp: log Σ exp(z) = m + log Σ exp(z − m)' },
@@ -236,7 +234,7 @@ export default {
     ]);
     status.node.querySelector('[data-readout="naive"]').dataset.path = 'naive';
     const result = h('div', { class: 'stability-result', dataset: { gateNote: 'Answer the prediction above to see the result' } },
-      h('p', { class: 'chart-caption', 'aria-hidden': 'true' }, CAPTION), tableBox, cue, status.node);
+      h('p', { class: 'chart-caption' }, CAPTION), pair, status.node);
     const node = h('div', { class: 'lesson-view' },
       h('section', { class: 'panel', dataset: { part: 'controls' } }, ctx.heading('Push the logits around'),
         ctx.question('overflow'), ctx.question('plus100'), ctx.question('mask'),
@@ -248,12 +246,12 @@ export default {
 
     function buildRows(count) {
       rows = Array.from({ length: count }, (_, i) => {
-        const cells = [h('th', { scope: 'row' }), h('td', { class: 'num' }),
-          h('td', { class: 'num naive', dataset: { path: 'naive' } }), h('td', { class: 'num naive', dataset: { path: 'naive' } }),
-          h('td', { class: 'num stable-first' }), h('td', { class: 'num' }), h('td', { class: 'num' })];
-        return { tr: h('tr', { dataset: { token: String(i) } }, cells), cells };
+        const naive = [h('th', { scope: 'row' }), h('td', { class: 'num' }), h('td', { class: 'num' }), h('td', { class: 'num' })];
+        const stable = [h('th', { scope: 'row' }), h('td', { class: 'num' }), h('td', { class: 'num' }), h('td', { class: 'num' })];
+        return { naive, stable, trs: [h('tr', { dataset: { token: String(i) } }, naive), h('tr', { dataset: { token: String(i) } }, stable)] };
       });
-      body.replaceChildren(...rows.map((r) => r.tr));
+      naiveBody.replaceChildren(...rows.map((r) => r.trs[0]));
+      stableBody.replaceChildren(...rows.map((r) => r.trs[1]));
     }
 
     function show(cell, text, { bad = false, value } = {}) {
@@ -265,7 +263,6 @@ export default {
 
     return {
       node,
-      destroy: () => resized.disconnect(),
       update(state) {
         fields.update(state);
         shift.update(state);
@@ -293,9 +290,9 @@ export default {
         }
         if (rows.length !== z.length) buildRows(z.length);
         const bad = (v) => Number.isNaN(v) || v === Infinity;
-        rows.forEach(({ cells }, i) => {
-          const [name, logit, e, q, d, s, p] = cells;
+        rows.forEach(({ naive: [name, logit, e, q], stable: [name2, d, s, p] }, i) => {
           setText(name, state.labels[i]);
+          setText(name2, state.labels[i]);
           show(logit, showLogit(z[i]), { value: z[i] });
           show(e, sig4(naive.exps[i]), { bad: bad(naive.exps[i]), value: naive.exps[i] });
           show(q, sig4(naive.probabilities[i]), { bad: bad(naive.probabilities[i]), value: naive.probabilities[i] });

@@ -1,7 +1,7 @@
 // The stability lesson: what it shows, checked against the module, float64, and a float32 naive softmax recomputed
 // here with Math.fround; its presets keep their promise from any state a learner can reach.
 import { expectPrinted, readPrinted } from '../audit/printed.js';
-import { check, assert, open, noProblems, ready, labEval } from '../harness.js';
+import { check, assert, open, noProblems, ready, labEval, servers } from '../harness.js';
 
 const FLOAT32_LN_MAX = Math.log(3.4028234663852886e38);
 
@@ -37,10 +37,11 @@ check('stability: past 88.72 the naive float32 column overflows while the module
   const { page, problems, context } = await open('?lesson=stability&logits=2,1,0.1&labels=cat,dog,apple');
   await ready(page);
   await page.getByRole('button', { name: 'Push the largest logit to 90' }).click();
-  const rows = await page.$$eval('table.compare tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  const rows = await page.$$eval('table.naive-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
   assert(rows[0][1] === 'Infinity' && rows[0][2] === 'NaN', `naive exp and p of cat at z = 90 should be Infinity and NaN: ${rows[0]}`);
-  assert(rows[0][3] === '0' && rows[0][4] === '1', `the stable path should show z − m = 0 and exp(z − m) = 1 for cat: ${rows[0]}`);
-  const stable = await page.$$eval('table.compare tbody tr td:nth-child(7)', (tds) => tds.map((td) => Number(td.dataset.value)));
+  const steps = await page.$$eval('table.stable-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  assert(steps[0][0] === '0' && steps[0][1] === '1', `the stable path should show z − m = 0 and exp(z − m) = 1 for cat: ${steps[0]}`);
+  const stable = await page.$$eval('table.stable-table tbody tr td:nth-child(4)', (tds) => tds.map((td) => Number(td.dataset.value)));
   const expected = await labEval(page, (lab) => Array.from(lab.softmax([90, 89, 88.1])));
   stable.forEach((v, i) => assert(v === expected[i], `token ${i}: shown ${v}, lab.softmax gives ${expected[i]}`));
   assert(Math.abs(stable[0] - 0.6590011) < 1e-6, `shift invariance: p(cat) should stay 0.659 at z = 90, got ${stable[0]}`);
@@ -80,7 +81,7 @@ check('stability: every preset keeps its promise from any reachable state (raise
       const z = parseField(await page.getByRole('textbox', { name: 'Logits' }).inputValue());
       const broken = PROMISES[key](z);
       if (broken) failures.push(`start "${start}", preset ${key}: ${broken}`);
-      const cells = await page.$$eval('table.compare tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      const cells = await page.$$eval('table.naive-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
       cells.forEach((row, i) => {
         const shown = readPrinted(row[0]);
         if (!shown || shown.value !== z[i]) failures.push(`start "${start}", preset ${key}: table logit ${row[0]} ≠ field ${z[i]}`);
@@ -129,6 +130,30 @@ check('stability: the Logits field shows the logits used; typing new ones folds 
   await context.close();
 });
 
+check('stability: at 375 px both tables fit their boxes (no number cut by a scroll edge), side by side at 1280 px', async () => {
+  const states = ['', '&shift=88', '&logits=12.4,-3.2,0.1,-10000&labels=cat,dog,apple,token%2010&shift=88', '&logits=10000,-10000,9999.5,-9999',
+    '&logits=0,-87.3,-87.4,-100,-104', '&logits=-9999.5,-10000,1.23457,-0.000123456&shift=-120', '&shift=-108'];
+  const failures = [];
+  for (const width of [375, 1280]) {
+    const { page, problems, context } = await open(null, { width });
+    for (const q of states) {
+      await page.goto(new URL(`?lesson=stability${q}`, servers[0].url).href);
+      await ready(page);
+      const fit = await page.evaluate(() => ({
+        boxes: [...document.querySelectorAll('.compare-pair > .table-scroll')].map((b) => [b.scrollWidth, b.clientWidth]),
+        tops: [...document.querySelectorAll('table.compare')].map((t) => Math.round(t.getBoundingClientRect().top)),
+      }));
+      fit.boxes.forEach(([scroll, client], k) => {
+        if (scroll > client + 1) failures.push(`${width} px, "${q}": table ${k + 1} is ${scroll} px wide in a ${client} px box`);
+      });
+      if (width === 1280 && fit.tops[0] !== fit.tops[1]) failures.push(`1280 px, "${q}": the naive and stable tables should stand side by side`);
+    }
+    noProblems(problems, `stability at ${width} px`);
+    await context.close();
+  }
+  assert(failures.length === 0, failures.join('\n    '));
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // Equation audit (tests/browser/audit.js): every number of the table, its Σ row and the readouts, the naive columns
 // against Math.fround's float32 path, the stable columns against float64; NaN and Infinity only in the naive path, and
@@ -152,10 +177,12 @@ export const audit = {
     { name: 'just below overflow', logits: [88.7, 88.6, 80], labels: ['a', 'b', 'c'] },
   ],
   read: `(() => {
-    const t = document.querySelector('table.compare');
+    const naive = document.querySelector('table.naive-table');
+    const stable = document.querySelector('table.stable-table');
     const text = (n) => n.textContent;
-    const rows = [...t.tBodies[0].rows].map((tr) => [...tr.cells].map(text));
-    const foot = [...t.tFoot.rows[0].cells].map(text);
+    // Row i as [token, z, naive exp, naive p, z − m, exp(z − m), p]; the Σ rows as [naive Σ, stable Σ].
+    const rows = [...naive.tBodies[0].rows].map((tr, i) => [...tr.cells].map(text).concat([...stable.tBodies[0].rows[i].cells].slice(1).map(text)));
+    const foot = [naive.tFoot.rows[0].cells[2].textContent, stable.tFoot.rows[0].cells[2].textContent];
     const readouts = Object.fromEntries([...document.querySelectorAll('dd[data-readout]')].map((d) => [d.dataset.readout, d.textContent]));
     const field = document.querySelector('.vocabulary-fields input.list-input').value;
     const slider = document.querySelector('input[type=range]').getAttribute('aria-valuetext');
@@ -187,8 +214,9 @@ export const audit = {
       failures.push(expectPrinted(at('exp(z − m)'), s, ref.e[i]));
       failures.push(expectPrinted(at('logitlab p'), p, ref.p[i]));
     });
-    failures.push(expectPrinted('naive Σ', own.foot[2], naive.sum, 0));
-    if (ref) failures.push(expectPrinted('stable Σ', own.foot[5], ref.sum));
+    failures.push(expectPrinted('naive Σ', own.foot[0], naive.sum, 0));
+    if (ref) failures.push(expectPrinted('stable Σ', own.foot[1], ref.sum));
+    else if (own.foot[1] !== '—') failures.push(`every token is masked, yet the stable Σ reads ${own.foot[1]}`);
     if (ref) {
       failures.push(expectPrinted('largest logit', own.readouts.max.split(' (')[0], ref.m, 0));
       failures.push(expectPrinted('log-sum-exp', own.readouts.lse, ref.lse));
