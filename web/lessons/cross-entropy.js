@@ -223,6 +223,9 @@ export default {
       h('section', { class: 'panel' }, ctx.heading('Why a logarithm'), ctx.question('one-percent'), ctx.question('halve'), why),
       h('section', { class: 'panel' }, ctx.heading('Label smoothing'), ctx.question('smoothing'), smoothing.node, smoothed));
 
+    // One track length for every row of a chart (one scale), whatever the width of a row's value.
+    chart.figure.classList.add('ce-bars');
+    smoothChart.figure.classList.add('ce-bars');
     const showFormula = liveFormula(live);
     let shownKey = '';
     // The prediction's views (bars, formula, readouts, curve) depend on the logits, labels, T and target only.
