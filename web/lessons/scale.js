@@ -4,7 +4,7 @@
 // Token order never changes with T (softmax(z/T) falls in the order of z), so the vocabulary is sorted by logit once;
 // each update is one lab.softmax over the sorted logits, one pass of float64 suffix sums over its result, and
 // lab.entropy. The top-50 mass, the tail, the nucleus sizes and the rank curve all read off those sums.
-import { formatCount, formatDecimal, formatDuration, formatNumber, formatProbability } from '../model/format.js';
+import { formatDecimal, formatDuration, formatNumber, formatProbability } from '../model/format.js';
 import { plainSoftmax } from '../model/naive.js';
 import { makeVocabulary } from '../model/vocabulary.js';
 import { barChart } from '../ui/chart.js';
@@ -13,6 +13,10 @@ import { lineChart } from '../ui/curve.js';
 import { h, perFrame, scrollBox, setText } from '../ui/dom.js';
 import { barAxis } from '../ui/scale-axis.js';
 import { maxAbsDifference } from './shared.js';
+
+// format.js's formatCount (toLocaleString) builds a formatter per call; an update prints a dozen counts.
+const counts = new Intl.NumberFormat('en-US');
+const formatCount = (n) => counts.format(n);
 
 const TOP = 10;
 const VIEW = 50;
@@ -37,9 +41,11 @@ export function sortedVocabulary() {
 
 // The distribution at T, largest first (p from lab.softmax over the sorted logits), with float64 suffix sums so that a
 // small tail keeps its digits. `into` reuses the buffers of an earlier call.
+// `into` may hold `input` (the sorted logits) and `p` in the module's memory (lab.alloc), so that nothing is copied.
 export function distribution(lab, T, into) {
   const { sorted, size } = sortedVocabulary();
-  const p = lab.softmax(sorted, { temperature: T, out: into?.p });
+  const result = lab.softmax(into?.input ?? sorted, { temperature: T, out: into?.p });
+  const p = result.array ?? result;
   const tail = into?.tail ?? new Float64Array(size + 1);
   let sum = 0;
   tail[size] = 0;
@@ -308,13 +314,15 @@ export default {
     }
     const timer = setTimeout(runTiming, 300);
 
-    const buffers = { p: new Float32Array(C), tail: new Float64Array(C + 1) };
+    const buffers = { input: lab.alloc(C), p: lab.alloc(C), tail: new Float64Array(C + 1) };
+    buffers.input.array.set(vocabulary.sorted);
     const render = perFrame((state) => {
+      if (destroyed) return;  // a frame queued just before the lesson was left: its buffers are freed
       control.update(state);
       const T = state.temperature;
       const d = distribution(lab, T, buffers);
       const { p } = d;
-      const H = lab.entropy(vocabulary.sorted, { temperature: T });
+      const H = lab.entropy(buffers.input, { temperature: T });
       top.update(Array.from({ length: TOP }, (_, r) => {
         const id = vocabulary.order[r];
         return { label: vocabulary.label(id), value: p[r], valueText: formatP(p[r]), token: id,
@@ -376,6 +384,8 @@ export default {
       destroy() {
         destroyed = true;
         clearTimeout(timer);
+        buffers.input.free();
+        buffers.p.free();
       },
     };
   },
