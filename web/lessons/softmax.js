@@ -11,7 +11,7 @@ import { exp, formula, frac, m as el, mi, mn, mo, num, paren, row, sub, sup, und
 import { overflowCue } from '../ui/overflow-cue.js';
 import { ARTICLE_EXAMPLE, CLOSE_CALL, argmax } from './shared.js';
 
-const SHOWN_TERMS = 3;  // terms of the sum written out in the substituted formula (2 on a phone)
+const SHOWN_TERMS = 3;  // terms of the sum written out in the substituted formula (1 on a phone)
 const DIGITS = 4;       // significant digits of every step, in the list, the table and the formula alike
 const MINUS = '\u2212';
 
@@ -132,7 +132,7 @@ function formulaData(state, t, i, terms = SHOWN_TERMS) {
 // order (`slots`: the <mn> and the text it shows) and a `shape` key. With { dry: true } no node is made, only the
 // texts, the alt texts and the shape: while the shape stays the same, a new state only rewrites the numbers and alt
 // texts of the formula on the page (see the view's renderLive), in the same order.
-const REAL = { num, el, exp, row, frac, paren, sup, mi, mo, mn, varSub, formula };
+const REAL = { num, el, exp, row, frac, paren, sup, mi, mo, mn, varSub, formula, phantom: (x) => el('mphantom', null, x) };
 const DRY = Object.fromEntries(Object.keys(REAL).map((k) => [k, () => null]));
 DRY.formula = (alttext) => ({ alttext });
 
@@ -173,14 +173,16 @@ function renderFormula(d, { dry = false } = {}) {
     : `which is ${topSpoken} divided by ${d.sum}, equals ${d.p}`;
   const first = B.formula(`p of ${d.label} equals exp of ${d.T === null ? 'its logit' : 'its logit over T'} minus m, over the sum of the same for every token`,
     B.varSub('p', d.label), B.mo('='), B.frac(term(d.focus), sumOf(term)));
-  const second = B.formula(spoken,
-    B.mo('='), B.frac(valueNode(d.focus), sumOf(valueNode)),
-    B.mo('='), B.frac(valueNode(d.focus), number(d.sum)), ...tail());
+  // Lines 2 and 3 start with an invisible p_label, so that every "=" stands under the first one.
+  const second = B.formula(`which is ${topSpoken} over the sum of the same terms evaluated`,
+    B.phantom(B.varSub('p', d.label)), B.mo('='), B.frac(valueNode(d.focus), sumOf(valueNode)));
+  const third = B.formula(spoken, B.phantom(B.varSub('p', d.label)), B.mo('='), B.frac(valueNode(d.focus), number(d.sum)), ...tail());
   const kinds = [d.focus, ...d.terms].map((k) => (d.value(k).power !== undefined ? 'e' : 'n'));
   const shape = [d.label, d.T === null, d.negativeM, d.focus, d.terms.length, d.more, d.p === null, kinds.join(''),
     signs.join('')].join('|');
-  const alttexts = dry ? [first.alttext, second.alttext] : [first, second].map((m) => m.getAttribute('alttext'));
-  return { maths: dry ? null : [first, second], slots, shape, alttexts };
+  const maths = [first, second, third];
+  const alttexts = maths.map((m) => (dry ? m.alttext : m.getAttribute('alttext')));
+  return { maths: dry ? null : maths, slots, shape, alttexts };
 }
 
 function generalFormula() {
@@ -357,7 +359,7 @@ export default {
     // and alt texts are rewritten in place.
     let shown = null;
     const renderLive = (state) => {
-      const d = formulaData(state, traceOf(lab, state), state.focus, narrow?.matches ? 2 : SHOWN_TERMS);
+      const d = formulaData(state, traceOf(lab, state), state.focus, narrow?.matches ? 1 : SHOWN_TERMS);
       const plan = renderFormula(d, { dry: true });
       if (shown && shown.shape === plan.shape) {
         plan.slots.forEach((slot, n) => setText(shown.slots[n].node, slot.text));
@@ -365,7 +367,7 @@ export default {
         return;
       }
       shown = renderFormula(d);
-      liveInner.replaceChildren(...shown.maths);
+      liveInner.replaceChildren(...shown.maths.map((math) => h('div', { class: 'formula-line' }, math)));
     };
     const onNarrow = () => renderLive(store.get());
     narrow?.addEventListener('change', onNarrow);
@@ -386,9 +388,10 @@ export default {
       { key: 'total', label: 'Sum of the probabilities' },
     ]);
     amplify.node.dataset.gate = 'amplify';
+    amplify.node.dataset.gateNote = 'Answer the “how many times as likely” prediction to see this';
     const skipLink = h('a', { href: './?lesson=stability', dataset: { nav: 'stability' } }, 'lesson 5, numerical stability →');
-    const skip = ctx.embedded ? null : h('p', { class: 'chart-note', dataset: { gate: 'shift-max', gateNote: 'Answer the prediction above first' } },
-      'Skip step 2 and see what breaks: ', skipLink);
+    const skip = ctx.embedded ? null : h('p', { class: 'chart-note', dataset: { gate: 'shift-max', gateNote: 'Answer the step 2 prediction first' } },
+      h('span', null, 'Skip step 2 and see what breaks: ', skipLink));
     const chart = barChart({
       caption: 'Probabilities',
       focusable: true,
@@ -398,7 +401,7 @@ export default {
         { key: 'p', header: 'Probability', numeric: true },
       ],
     });
-    const result = h('div', { dataset: { gate: 'top-share' } }, chart.nodes);
+    const result = h('div', { dataset: { gate: 'top-share', gateNote: 'Answer the first prediction to see this' } }, chart.nodes);
     const node = h('div', { class: 'lesson-view' },
       h('section', { class: 'panel', dataset: { part: 'controls' } }, ctx.heading('Your numbers'),
         h('div', { class: 'control-row' }, temperature.node, focus.node), examples, fields.node),

@@ -185,8 +185,9 @@ export const audit = {
 
     // The formula: line 1 names the followed token and writes every term with its T; line 2 evaluates the same
     // terms; the two lines joined are one chain of true equalities.
-    const [line1, line2] = own.formula;
-    if (!line1 || !line2) push(`the formula with your numbers has ${own.formula.length} line(s)`);
+    const [line1, ...rest] = own.formula;
+    const last = rest.at(-1);
+    if (!line1 || rest.length !== 2) push(`the formula with your numbers has ${own.formula.length} line(s), expected 3`);
     else {
       const tokens = (tree, out = []) => {
         if (tree.token !== null) out.push(tree);
@@ -194,7 +195,7 @@ export const audit = {
         return out;
       };
       const terms = tokens(line1.tree);
-      const values = tokens(line2.tree);
+      const values = rest.flatMap((line) => tokens(line.tree));
       const shown = Math.min(C, 3);
       if (terms.length - 1 !== shown) push(`the formula writes out ${terms.length - 1} terms of the sum, expected ${shown}`);
       const order = [focus, ...Array.from({ length: shown }, (_, k) => k)];
@@ -205,19 +206,20 @@ export const audit = {
       values.forEach((t, n) => push(checkValue(`formula value ${n + 1}`, flat(t), Number(t.token), f)));
       const pLabel = flat(line1.tree.children[0]);
       if (!pLabel.endsWith(state.labels[focus])) push(`the formula follows "${pLabel}", the state follows ${state.labels[focus]}`);
-      // Σ and p: the last two numbers of line 2.
-      const top = line2.tree.children;
+      // Σ and p: the last line, exp/Σ = p (or ≈ 0).
+      const top = last.tree.children;
       const sigmaFrac = top.filter((n) => n.tag === 'mfrac').at(-1);
       push(sigmaFrac ? expectPrinted('formula Σ', flat(sigmaFrac.children[1]), f.sum) : 'formula: no exp/Σ fraction');
-      const last = top.at(-1);
+      const end = top.at(-1);
       const rel = top.at(-2);
       if (rel.text === '≈') {
-        if (!(f.p[focus] < 0.5) || last.text !== '0') push(`formula ends "≈ ${last.text}" for p = ${f.p[focus]}`);
-      } else push(expectPrinted('formula p', flat(last), f.p[focus]));
-      const joined = { tag: 'math', text: '', children: [...line1.tree.children, ...line2.tree.children] };
-      push(checkMathEquations('the two formula lines as one equation', joined, { temperature: f.T }));
-      const spoken = /which is (.+?),? divided by ([^,:]+)[,:] (?:equals (.+)|almost 0)$/.exec(line2.alttext);
-      if (!spoken) push(`formula alt text: "${line2.alttext}"`);
+        if (!(f.p[focus] < 0.5) || end.text !== '0') push(`formula ends "≈ ${end.text}" for p = ${f.p[focus]}`);
+      } else push(expectPrinted('formula p', flat(end), f.p[focus]));
+      // The lines joined: every term equals the value printed under it, and every "=" of the chain holds.
+      const joined = { tag: 'math', text: '', children: own.formula.flatMap((line) => line.tree.children).filter((n) => n.tag !== 'mphantom') };
+      push(checkMathEquations('the formula lines as one equation', joined, { temperature: f.T }));
+      const spoken = /which is (.+?),? divided by ([^,:]+)[,:] (?:equals (.+)|almost 0)$/.exec(last.alttext);
+      if (!spoken) push(`formula alt text: "${last.alttext}"`);
       else {
         push(expectPrinted('formula alt text Σ', spoken[2], f.sum));
         if (spoken[3] !== undefined) push(expectPrinted('formula alt text p', spoken[3], f.p[focus]));
