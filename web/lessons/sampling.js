@@ -236,7 +236,7 @@ export default {
         };
       });
       histogram.update(rows, { max: 1, caption: !done
-        ? 'No draws yet: the markers show the renormalised probabilities'
+        ? target ? `Drawing ${formatCount(target)} tokens from seed ${state.seed}…` : 'No draws yet: the markers show the renormalised probabilities'
         : complete
           ? `${formatCount(done)} draws from seed ${state.seed} against the renormalised probabilities`
           : `Redrawing with the new settings: ${formatCount(done)} of ${formatCount(target)} draws so far` });

@@ -247,6 +247,12 @@ export default {
           maximum: { text: `${fixed(Hmax, 3)} nats${masked}` },
           top: { text: `${state.labels[top]}, ${probabilityText(p[top], state.logits[top])}` },
         });
+        // The curves wait behind the predictions: their marks are not moved (nor repainted under the blur) until then.
+        if (!(ctx.isOpen('double') && ctx.isOpen('ties'))) {
+          const order = [...p.keys()].sort((a, b) => p[b] - p[a]).slice(0, 3);
+          ctx.announce(`T ${formatT(T)}: ${order.map((i) => `${state.labels[i]} ${probabilityText(p[i], state.logits[i])}`).join(', ')}. Entropy ${fixed(H, 3)} nats.`);
+          return;
+        }
         probabilityPlot.mark({
           rules: [{ x: T, cls: 'rule-current', text: `T = ${formatT(T)}` }],
           dots: state.labels.map((_, i) => ({ x: T, y: p[i], cls: `dot-token tok-${i % TOKEN_COLOURS}`, token: String(i) })),
