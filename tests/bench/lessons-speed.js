@@ -6,10 +6,12 @@
 //   node tests/bench/lessons-speed.js [--n 60] [--only lesson,lesson] [--query '&hide=questions']   (npm run bench:lessons)
 //
 // For every lesson, each of its main controls (range inputs: temperature, η, ε, top-p …; the logits' role="slider"
-// bars) is moved n times by real key presses (half right, half left), one change at a time. In the page, with
+// bars) is moved n times by real key presses (half right, half left), one change at a time; a lesson with no slider
+// (softmax) has its typed temperature changed (a value, then Enter) and its selects switched. In the page, with
 // performance.now():
 //   handler   from a capturing listener on window (before any of the page's own listeners) to a bubbling one (after
-//             them) for the event that carries the change ('input' for a range input, 'keydown' for a role="slider");
+//             them) for the event that carries the change ('input' for a range input, 'keydown' for a role="slider",
+//             'change' for a typed number or a select);
 //   frame     the animation-frame work that change scheduled: from a requestAnimationFrame callback queued in the
 //             capturing listener (so it runs before the page's) to one queued in the bubbling listener (after them),
 //             both in the next frame;
@@ -57,7 +59,7 @@ const PROBE = `(() => {
       channel.port2.postMessage(0);
     });
   };
-  for (const t of ['input', 'keydown']) {
+  for (const t of ['input', 'keydown', 'change']) {
     window.addEventListener(t, start, true);
     window.addEventListener(t, end, false);
   }
@@ -96,15 +98,32 @@ async function measureLesson(browser, url, lesson) {
         ?? n.closest('.editor-row')?.querySelector('input')?.value ?? n.localName;
       return { k, kind: n.matches('input[type="range"]') ? 'input' : 'keydown', label: String(label).trim() };
     }));
+  // A lesson without sliders (softmax) is driven through its typed temperature (a new value, then Enter: 'change')
+  // and its selects ('change').
+  if (controls.length === 0) {
+    controls.push(...await page.$$eval('article.lesson input[type="number"], article.lesson select', (nodes) => nodes
+      .filter((n) => !n.closest('[inert], [hidden], .part-hidden') && n.getClientRects().length > 0)
+      .map((n, k) => {
+        n.dataset.speedProbe = `t${k}`;
+        return { k: `t${k}`, kind: 'change', typed: n.localName === 'input', options: n.localName === 'select' ? n.options.length : 0,
+          value: Number(n.value), label: (n.id && document.querySelector(`label[for="${n.id}"]`)?.textContent) || n.localName };
+      })));
+  }
   const perControl = [];
   for (const control of controls) {
     const selector = `[data-speed-probe="${control.k}"]`;
     await page.focus(selector);
     const samples = [];
     for (let i = 0; i < N + WARM; ++i) {
-      const key = i < (N + WARM) / 2 ? 'ArrowRight' : 'ArrowLeft';
       const sample = page.evaluate((kind) => window.__speed.arm(kind), control.kind);
-      await page.keyboard.press(key);
+      if (control.typed) {
+        await page.fill(selector, String(Number((control.value * (i % 2 ? 1 : 1.25)).toPrecision(3))));
+        await page.keyboard.press('Enter');
+      } else if (control.options) {
+        await page.selectOption(selector, { index: i % control.options });
+      } else {
+        await page.keyboard.press(i < (N + WARM) / 2 ? 'ArrowRight' : 'ArrowLeft');
+      }
       const s = await sample;
       if (s && i >= WARM) samples.push(s);
     }
