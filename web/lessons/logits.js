@@ -78,7 +78,7 @@ export default {
         const before = lab.softmax(s.logits);
         const after = lab.softmax(s.logits.map((v) => v + d));
         const k = s.logits.findIndex(Number.isFinite);
-        return `Softmax only sees the differences between logits, and ${d > 0 ? 'adding' : 'subtracting'} 5 everywhere changes none of them. ${quote(s.labels[k])} has ${formatShare(before[k], { masked: masked(s, k) })} before and ${formatShare(after[k], { masked: masked(s, k) })} after (the largest change over all tokens is ${formatNumber(maxAbsDifference(before, after), 8)}, float32 rounding).`;
+        return `Softmax only sees the differences between logits, and ${d > 0 ? 'adding' : 'subtracting'} 5 everywhere changes none of them. ${quote(s.labels[k])} has ${formatShare(before[k], { masked: masked(s, k) })} before and ${formatShare(after[k], { masked: masked(s, k) })} after (the largest change over all tokens is ${formatNumber(maxAbsDifference(before, after), 8)}${maxAbsDifference(before, after) === 0 ? '' : ', float32 rounding'}).`;
       },
       tryIt: { text: 'Try it: move every logit by 5', apply: (s) => ({ logits: s.logits.map((v) => v + shiftBy(s)) }) },
     },

@@ -316,7 +316,7 @@ const QUESTIONS = [
       const before = lab.softmax(s.logits, { temperature: s.temperature });
       const after = lab.softmax(s.logits.map((z) => z - top), { temperature: s.temperature });
       const d = Math.max(...[...before.keys()].map((k) => Math.abs(before[k] - after[k])));
-      return `No. exp(z/T − m) is exp(z/T) times e^(−m): the same factor multiplies every term above and below the fraction line, and cancels. On your logits the largest difference between softmax with and without the subtraction is ${formatNumber(d, 9)}, float32 rounding. What it buys is numbers a computer can hold: lesson 5 shows what breaks without it.`;
+      return `No. exp(z/T − m) is exp(z/T) times e^(−m): the same factor multiplies every term above and below the fraction line, and cancels. On your logits the largest difference between softmax with and without the subtraction is ${formatNumber(d, 9)}${d === 0 ? '' : ' (float32 rounding)'}. What it buys is numbers a computer can hold: lesson 5 shows what breaks without it.`;
     },
   },
 ];

@@ -283,7 +283,7 @@ export const audit = {
     else {
       const ask = /m = (\S+), from/.exec(shift.ask);
       push(ask ? expectPrinted('shift-max m', ask[1], f.m) : `shift-max asks "${shift.ask}"`);
-      const d = /subtraction is (.+?), float32/.exec(shift.reveal ?? '');
+      const d = /subtraction is (.+?)(?: \(float32 rounding\))?\. What/.exec(shift.reveal ?? '');
       if (!d) push(`shift-max reveal: "${shift.reveal}"`);
       else if (!(readPrinted(d[1])?.value <= 1e-5)) push(`shift-max reveal: a difference of ${d[1]} is not float32 rounding`);
     }
