@@ -109,12 +109,12 @@ export default {
   intro: [
     'A float32 number tops out near 3.4 × 10³⁸. So in float32, exp of any logit above ln(3.4 × 10³⁸) ≈ 88.72 does not fit: it becomes Infinity. At the other end, exp of anything below about −103.9 rounds to 0.',
     'Large logits are not exotic: a confident model produces them, and so does a low temperature — dividing by T = 0.01 multiplies every logit by 100.',
-    'The cure costs nothing. Subtract the largest logit m before exponentiating: the largest term becomes exp(0) = 1, no term can overflow, and the sum lies between 1 and C. The answer is the same distribution, because the common factor exp(−m) cancels.',
+    'The cure costs nothing. Subtract the largest logit m before exponentiating: the largest term becomes exp(0) = 1, no term can overflow, and the sum lies between 1 and C. Does that change the probabilities? Predict it below before you look.',
     'The table puts a **deliberately naive** float32 softmax (written in JavaScript for this lesson, so that it fails) beside the stable path of the logitlab module, step by step. Predict first.',
   ],
   notes: [
     'Naive softmax overflows once a logit passes ln(3.4 × 10³⁸) ≈ 88.72, and gives 0 / 0 when every logit is below about −103.9.',
-    'Subtracting the max makes the largest exponential exactly 1 and the sum at least 1; the probabilities do not change.',
+    'Subtracting the max makes the largest exponential exactly 1 and the sum at least 1; the probabilities do not change, because the common factor exp(−m) cancels.',
     'The same trick gives log-sum-exp, log Σ exp(z) = m + log Σ exp(z − m), and with it log p = z − log-sum-exp: the form cross-entropy uses (lesson 6), finite even where p itself is too small for float32.',
     'A logit of −∞ masks a token: exp(−∞) = 0. Masking every token leaves nothing to normalise, and the module says so instead of returning a broken number.',
   ],
@@ -154,7 +154,7 @@ export default {
         const k = z.indexOf(finiteMax(z));
         const before = lab.softmax(z)[k];
         const after = lab.softmax(usedLogits({ ...s, ...addToEvery(s, 100) }))[k];
-        return `After subtracting the new maximum, the differences z − m are what they were, so the distribution is too: “${s.labels[k]}” has ${formatProbability(before)} now and ${formatProbability(after)} after adding 100. Only float32’s rounding of the larger inputs could move a last digit.`;
+        return `Adding 100 raises the largest logit m by 100 too, so every z − m, every exp(z − m) and every p is what it was: exp(z) and the sum share the factor exp(m), which cancels. “${s.labels[k]}” has ${formatProbability(before)} now and ${formatProbability(after)} after adding 100; only float32’s rounding of larger inputs could move a last digit.`;
       },
       tryIt: { text: 'Add 100 to every logit', apply: (s) => addToEvery(s, 100) },
     },

@@ -97,7 +97,7 @@ check('stability: every preset keeps its promise from any reachable state (raise
       if (!(shift >= -120 && shift <= 120)) failures.push(`start "${start}", preset ${key}: the shift ${shift} is out of its range`);
     }
     // The link the walk ends on holds a state a link may hold (shift in range, logits within ±10⁴).
-    await page.waitForTimeout(200);  // the link follows the state 150 ms after the last change
+    await page.waitForTimeout(600);  // the link follows the state 150 ms after the last change
     const link = new URL(page.url()).searchParams;
     const logits = (link.get('logits') ?? '2').split(',').map((s) => (s === '-inf' ? -Infinity : Number(s)));
     if (logits.some((v) => Math.abs(v) > 1e4 && v !== -Infinity)) failures.push(`start "${start}": the link holds logits beyond ±10⁴: ${logits}`);
@@ -120,7 +120,8 @@ check('stability: the Logits field shows the logits used; typing new ones folds 
   assert(await field.inputValue() === '52, -inf, 50.1', `field: ${await field.inputValue()}`);
   await field.fill('52, -inf, 7');
   await field.press('Enter');
-  await page.waitForTimeout(200);
+  // The link follows the state 150 ms after the last change.
+  await page.waitForFunction(() => location.search.includes('logits=52'), null, { timeout: 5000 }).catch(() => {});
   const url = new URL(page.url()).searchParams;
   assert(url.get('logits') === '52,51,7' && url.get('mask') === '1' && url.get('shift') === null,
     `after typing, the link should hold logits 52,51,7 with dog still masked and no shift: ${page.url()}`);
