@@ -83,7 +83,7 @@ function checkTerm(where, text, k, f) {
   if (!match) return [`${where}: cannot read the term "${text}"`];
   const [, zFrac, T, zPlain, m] = match;
   const out = [expectPrinted(`${where} z`, zFrac ?? zPlain, f.z[k]), expectPrinted(`${where} m`, m, f.m)];
-  if (f.T === 1 && T !== undefined) out.push(`${where}: shows /T at T = 1 ("${text}") while the other terms may not`);
+  if (f.T === 1 && T !== undefined) out.push(`${where}: writes a fraction at T = 1 ("${text}"); this lesson writes exp(z − m) there`);
   if (T === '' || zFrac === '') out.push(`${where}: a fraction lost its ${T === '' ? 'denominator (the /T)' : 'numerator'}: "${text}"`);
   else if (f.T !== 1) out.push(T === undefined ? `${where}: no /T in "${text}" at T = ${f.T}` : expectPrinted(`${where} T`, T, f.T));
   return out;
