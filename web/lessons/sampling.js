@@ -191,7 +191,8 @@ export default {
     const histogram = barChart({
       caption: 'Draws against probabilities',
       columns: DRAW_COLUMNS,
-      legend: [['key-bar', 'share of the draws'], ['key-marker', 'renormalised probability (kept tokens)']],
+      legend: [['key-bar', 'share of the draws'], ['key-marker', 'renormalised probability (kept tokens)'],
+        ['key-band', 'where the share lands in about 95% of runs of this many draws']],
       tableSummary: 'Show the draws as a table',
     });
     const drawPart = h('div', { class: 'draw-part' }, dart.node, recent, histogram.nodes);
@@ -230,6 +231,8 @@ export default {
           token: i,
           value: share,
           marker: isKept ? q[i] : undefined,
+          // Where the share of `done` draws lands about 95% of the time: q ± 2 standard deviations, √(q(1 − q)/n).
+          band: isKept && done ? [q[i] - 2 * Math.sqrt((q[i] * (1 - q[i])) / done), q[i] + 2 * Math.sqrt((q[i] * (1 - q[i])) / done)] : undefined,
           valueText: done ? `${formatProbability(share)} (${formatCount(counts[i])})` : isKept ? '—' : 'dropped',
           tone: isKept ? undefined : 'dropped',
           cells: { token: state.labels[i], q: isKept ? { value: q[i], text: probabilityText(q[i], state.logits[i]) } : 'dropped', count: counts[i], share },

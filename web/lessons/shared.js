@@ -1,5 +1,5 @@
 // Small pieces several lessons share: probability rows for a bar chart, and the article's example vocabulary.
-import { formatNumber, formatProbability } from '../model/format.js';
+import { formatNumber, formatProbability, formatShare } from '../model/format.js';
 
 export const ARTICLE_EXAMPLE = { labels: ['cat', 'dog', 'apple'], logits: [12.4, -3.2, 0.1] };
 export const CLOSE_CALL = { labels: ['cat', 'dog', 'apple'], logits: [2, 1, 0.1] };
@@ -44,14 +44,9 @@ export function listTokens(labels) {
 // invented or dropped (formatNumber(0.0123, 3) would print 0.012).
 export const formatTemperature = (t) => String(Number(t.toPrecision(4)));
 
-// A probability from the module, for a token whose logit is z. Below float's normal range (about 1.2 × 10⁻³⁸) the
-// module's result is flushed to 0 or keeps too few bits to print, for a token that is not masked: it is written as a
-// bound, never as an exact 0.
-const FLOAT_MIN_NORMAL = 1.1754943508222875e-38;
-export function probabilityText(p, z) {
-  if (p < FLOAT_MIN_NORMAL && z !== -Infinity) return '< 10\u207b\u00b3\u2077';
-  return formatProbability(p);
-}
+// A probability from the module, for a token whose logit is z (format.js's formatShare: below float's normal range it
+// is written as a bound, never as an exact 0, unless the token is masked).
+export const probabilityText = (p, z) => formatShare(p, { masked: z === -Infinity });
 
 // A number typed or carried by a link (top-p 0.086, min-p 0.35) with every digit it has.
 export const formatPlain = (x) => String(Number(x.toPrecision(6)));

@@ -1,10 +1,10 @@
 // Lesson 3: temperature reshapes the distribution; entropy and perplexity measure how spread out it is.
-import { formatNumber, formatProbability, formatScientific } from '../model/format.js';
+import { formatComputed, formatDigits, formatNumber, formatProbability, formatScientific } from '../model/format.js';
 import { barChart } from '../ui/chart.js';
 import { readouts, temperatureControl, vocabularyFields } from '../ui/controls.js';
 import { lineChart } from '../ui/curve.js';
 import { formulaBox, h } from '../ui/dom.js';
-import { exp, formula, frac, log, m, mi, mn, mo, mtext, row, sub, sup, underover, varSub } from '../ui/math.js';
+import { exp, formula, frac, log, m, mi, mn, mo, mtext, num, row, sub, sup, underover, varSub } from '../ui/math.js';
 import { argmax, formatTemperature, probabilityText } from './shared.js';
 
 // The temperatures the curves are drawn over: 81 points, 20 per decade, from 0.01 to 100 (k = 0, 20, … 80 are the
@@ -34,6 +34,49 @@ function formulas() {
     formula('H equals minus the sum over i of p sub i times log p sub i; perplexity equals e to the H',
       mi('H'), mo('='), mo('\u2212'), row(sum('i'), sub(mi('p'), mi('i')), log(sub(mi('p'), mi('i')))),
       mo(','), m('mspace', { width: '1em' }), mtext('perplexity'), mo('='), sup(mi('e'), mi('H'))),
+  ];
+}
+
+// The formula with the learner's numbers, for the most likely token i (its shifted logit is 0, so its exp is exactly 1):
+//   p_i = exp(z_i/T − m) / (exp(z_1/T − m) + … ) = 1 / (1 + 0.1353 + … ) = 1 / 1.223 = 0.8176
+// from one trace. No digit is printed finer than the float32 computation supports: each rounding costs 2⁻²⁴ relative,
+// a difference of two large scaled logits keeps its absolute error, and exp turns that into a relative one.
+const SHOWN_TERMS = 3;
+function substituted(state, t, i) {
+  const u = 2 ** -24;
+  const C = t.exp.length;
+  const masked = (k) => state.logits[k] === -Infinity;
+  const exact = (k) => masked(k) || t.shifted[k] === 0;
+  const rel = t.shifted.map((d, k) => (exact(k) ? 0 : 2 * u * (Math.abs(t.scaled[k]) + Math.abs(t.max) + 3 * Math.abs(d)) + 2e-7));
+  const sumError = t.exp.reduce((a, e, k) => a + e * rel[k], 0) + C * u * t.sum;
+  const allExact = t.exp.every((_, k) => exact(k));
+  const expText = (k) => formatComputed(t.exp[k], 4, { masked: masked(k), exact: exact(k), error: t.exp[k] * rel[k] });
+  const sumText = formatDigits(t.sum, 4, { exact: allExact, error: sumError });
+  const pText = formatComputed(t.probabilities[i], 4, { exact: allExact, error: t.probabilities[i] * (sumError / t.sum + u) });
+  const T = formatT(t.temperature);
+  const mText = formatDigits(Math.abs(t.max), 6, { error: 2 * u * Math.abs(t.max) });
+  const z = (k) => (masked(k) ? '\u2212\u221e' : formatDigits(state.logits[k], 6));
+  // A fresh node per use: a MathML node appended twice would move.
+  const term = (k) => exp(row(frac(num(z(k)), num(T)), mo(t.max < 0 ? '+' : '\u2212'), num(mText)));
+  const shown = Math.min(SHOWN_TERMS, C);
+  const terms = [];
+  const values = [];
+  for (let k = 0; k < shown; ++k) {
+    if (k) terms.push(mo('+'));
+    if (k) values.push(mo('+'));
+    terms.push(term(k));
+    values.push(num(expText(k)));
+  }
+  if (C > shown) {
+    terms.push(mo('+'), mo('\u22ef'));
+    values.push(mo('+'), mo('\u22ef'));
+  }
+  const label = state.labels[i];
+  return [
+    formula(`p of ${label} equals exp of its scaled, shifted logit over the sum of all of them, at T = ${T}`,
+      varSub('p', label), mo('='), frac(term(i), row(...terms))),
+    formula(`which is ${expText(i)} divided by ${sumText}, equals ${pText}`,
+      mo('='), frac(num(expText(i)), row(...values)), mo('='), frac(num(expText(i)), num(sumText)), mo('='), num(pText)),
   ];
 }
 
@@ -180,6 +223,8 @@ export default {
           h('table', { class: 'numbers curve-table' }, h('caption', { class: 'visually-hidden' }, 'Probabilities and entropy at T = 0.01, 0.1, 1, 10 and 100'),
             h('thead', null, curveHead), curveTable))));
 
+    const substitutedCaption = h('span');
+    const substitutedBox = formulaBox({ 'aria-label': 'The formula with your numbers', class: 'formula formula-live scroll-shadow' });
     const node = h('div', { class: 'lesson-view' },
       h('section', { class: 'panel' }, ctx.heading('Turn the dial'), control.node, fields.node),
       h('section', { class: 'panel' }, chart.nodes, values.node),
@@ -187,7 +232,10 @@ export default {
       ctx.question('ties'),
       curves,
       h('section', { class: 'panel', dataset: { part: 'formula' } }, ctx.heading('The formulas'),
-        formulas().map((f) => formulaBox(null, f))));
+        formulas().map((f) => formulaBox(null, f)),
+        h('p', { class: 'formula-caption' }, substitutedCaption),
+        h('p', { class: 'scroll-cue' }, 'The formula scrolls sideways.'),
+        substitutedBox));
 
     // The curves depend on the logits only: computed (81 traces) and drawn when the logits or labels change; a change
     // of T only moves the marks.
@@ -230,7 +278,8 @@ export default {
         drawCurves(state);
         const T = state.temperature;
         // One call gives the probabilities, the scaled logits and the entropy.
-        const { probabilities: p, scaled, entropy: H } = lab.trace(state.logits, { temperature: T });
+        const traced = lab.trace(state.logits, { temperature: T });
+        const { probabilities: p, scaled, entropy: H } = traced;
         const { Hmax, unmasked } = grid;
         const cell = (v, i) => ({ value: v, text: probabilityText(v, state.logits[i]) });
         chart.update(state.labels.map((label, i) => ({
@@ -238,6 +287,8 @@ export default {
           cells: { token: label, logit: state.logits[i], scaled: scaled[i], p: cell(p[i], i), ghost: cell(ghost[i], i) },
         })), { max: 1, reference: 1 / unmasked, caption: `Probabilities at T = ${formatT(T)} (outlined: at T = 1; dashed line: uniform, 1/${unmasked})` });
         const top = argmax(p);
+        substitutedCaption.textContent = `With your numbers, for the most likely token “${state.labels[top]}” at T = ${formatT(T)} (m is the largest z/T, subtracted so that exp cannot overflow):`;
+        substitutedBox.replaceChildren(...substituted(state, traced, top));
         const masked = unmasked < state.logits.length ? ` (${unmasked} unmasked tokens)` : '';
         values.update({
           entropy: { text: `${fixed(H, 3)} nats`, value: H },

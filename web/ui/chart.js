@@ -32,7 +32,8 @@ export function barChart({ caption, columns, legend = [], signed = false, tableS
       const marker = h('span', { class: 'bar-marker', hidden: true });
       const reference = h('span', { class: 'bar-reference', hidden: true });
       const ghost = h('span', { class: 'bar-ghost', hidden: true });
-      const track = h('span', { class: 'bar-track', 'aria-hidden': 'true' }, reference, fill, ghost, marker);
+      const band = h('span', { class: 'bar-band', hidden: true });
+      const track = h('span', { class: 'bar-track', 'aria-hidden': 'true' }, reference, fill, band, ghost, marker);
       const value = h('span', { class: 'bar-value' });
       const rowNode = h('div', { class: 'bar-row', tabindex: focusable ? '0' : undefined }, label, track, value);
       bars.append(rowNode);
@@ -41,13 +42,14 @@ export function barChart({ caption, columns, legend = [], signed = false, tableS
       }));
       const tr = h('tr', null, cells);
       body.append(tr);
-      rowNodes.push({ rowNode, label, fill, marker, reference, ghost, value, cells, tr });
+      rowNodes.push({ rowNode, label, fill, marker, reference, ghost, band, value, cells, tr });
     }
   }
 
   // rows: [{ label, value, valueText, marker?, ghost?, tone?, token?, cells }]; max: the axis end (default 1 or the
   // largest |value|). token (default: the row's index) ties the bar and its table row to the same token elsewhere on
   // the page. ghost (unsigned charts): an outlined bar of another value drawn over the fill (a reference distribution).
+  // band (unsigned charts): [lo, hi], a shaded range behind the bar (where a value is expected to fall).
   function update(rows, { max, reference, caption: newCaption } = {}) {
     if (rows.length !== rowNodes.length) build(rows.length);
     if (newCaption !== undefined) {
@@ -72,6 +74,14 @@ export function barChart({ caption, columns, legend = [], signed = false, tableS
         n.marker.style.left = `${Math.min(1, r.marker / top) * 100}%`;
       } else {
         n.marker.hidden = true;
+      }
+      if (!signed && r.band && r.band.every(Number.isFinite)) {
+        const [lo, hi] = r.band.map((v) => Math.min(1, Math.max(0, v / top)));
+        n.band.hidden = false;
+        n.band.style.left = `${lo * 100}%`;
+        n.band.style.width = `${(hi - lo) * 100}%`;
+      } else {
+        n.band.hidden = true;
       }
       if (!signed && r.ghost !== undefined && Number.isFinite(r.ghost)) {
         n.ghost.hidden = false;

@@ -27,7 +27,7 @@ check('temperature: the slider, moved key by key, shows exactly what lab.softmax
     // An underflow to 0 (below float's normal range) is written as a bound, never as an exact 0.
     const formatted = await page.evaluate(async (values) => {
       const { formatProbability } = await import(location.origin + '/model/format.js');
-      return values.map((v) => (v === 0 ? '< 10\u207b\u00b3\u2077' : formatProbability(v)));
+      return values.map((v) => (v === 0 ? '<\u00a010\u207b\u00b3\u2077' : formatProbability(v)));
     }, expected);
     assert(shown.length === 4, `expected 4 probability cells, found ${shown.length}`);
     shown.forEach((cell, i) => {
@@ -180,6 +180,9 @@ export const audit = {
     reveal: document.querySelector('[data-question="double"] .feedback p:not(.verdict)')?.textContent ?? null,
     ties: document.querySelector('[data-question="ties"] .feedback p:not(.verdict)')?.textContent ?? null,
     live: document.querySelector('article [aria-live]:not(.feedback)')?.textContent ?? '',
+    formula: [...document.querySelectorAll('.formula-live math')].map((m) => ({ alttext: m.getAttribute('alttext'),
+      numbers: [...m.querySelectorAll('mn')].map((n) => (n.previousElementSibling?.textContent === '\u2212' && n.parentElement.localName === 'mrow' && n.parentElement.children.length === 2 ? '-' : '') + n.textContent) })),
+    formulaCaption: document.querySelector('.formula-caption')?.textContent ?? '',
   }))()`,
   check({ own }, state) {
     const f = reference(state);
@@ -219,6 +222,29 @@ export const audit = {
     failures.push(...expectSequence('entropy curve label (nats)', entropyCurve.label, /([\d.]+) nats/g, [f.H, f.Hmax]));
     failures.push(...expectSequence('entropy curve label (T)', entropyCurve.label, /T = ([\d.]+)/g, [f.T]));
     failures.push(...expectSequence('entropy curve marks', entropyCurve.marks.join(' | '), /([\d.]+) nats/g, [f.Hmax, f.H]));
+    // The formula with the learner's numbers, for the most likely token: z and T as typed, m = max z/T, and
+    // "which is 1 divided by Σ, equals p" in float64.
+    if (own.formula.length !== 2) failures.push(`${own.formula.length} substituted formulas`);
+    else {
+      const top = f.p.indexOf(Math.max(...f.p));
+      const finite = f.z.filter(Number.isFinite);
+      const m = Math.max(...finite) / f.T;
+      const nums = own.formula[0].numbers;
+      const shown = Math.min(3, f.z.length);
+      const order = [top, ...Array.from({ length: shown }, (_, k) => k)];
+      order.forEach((k, j) => {
+        const [zText, tText, mText] = nums.slice(3 * j, 3 * j + 3);
+        if (f.z[k] === -Infinity) { if (zText !== '-∞') failures.push(`formula: z of ${state.labels[k]} prints "${zText}"`); }
+        else failures.push(expectPrinted(`formula z of ${state.labels[k]}`, zText.replace(/^-/, '\u2212'), f.z[k]));
+        failures.push(expectPrinted('formula T', tText, f.T), expectPrinted('formula m', mText, Math.abs(m)));
+      });
+      const sum = finite.reduce((a, v) => a + Math.exp(v / f.T - m), 0);
+      const am = /^which is (\S+) divided by (\S+), equals (\S+)$/.exec(own.formula[1].alttext);
+      if (!am) failures.push(`formula alttext "${own.formula[1].alttext}"`);
+      else failures.push(expectPrinted('formula numerator', am[1], 1), expectPrinted('formula Σ', am[2], sum), expectPrinted('formula p', am[3], f.p[top]));
+      failures.push(...expectSequence('formula caption', own.formulaCaption, /T = ([\d.]+)/g, [f.T]));
+      if (!own.formulaCaption.includes(`“${state.labels[top]}”`)) failures.push(`formula caption names "${own.formulaCaption}"`);
+    }
     // The live region: "T 2: cat 34.8%, … Entropy 1.601 nats."
     if (own.live) {
       const m = /^T ([\d.]+): (.*)\. Entropy ([\d.]+) nats\.$/.exec(own.live);
@@ -226,7 +252,7 @@ export const audit = {
       else {
         failures.push(expectPrinted('live T', m[1], f.T), expectPrinted('live entropy', m[3], f.H));
         for (const part of m[2].split(', ')) {
-          const [, name, value] = /^(.*?) (< 10\S+|[\d.]+ × 10\S+|[\d.]+%)$/.exec(part) ?? [];
+          const [, name, value] = /^(.*?) (<\s10\S+|[\d.]+ × 10\S+|[\d.]+%)$/.exec(part) ?? [];
           const i = state.labels.indexOf(name);
           failures.push(i < 0 ? `live region names "${part}"` : expectPrinted(`live ${part}`, value, f.p[i]));
         }
