@@ -9,7 +9,7 @@
 #include <limits>
 #include <vector>
 
-#include "batch.hpp"
+#include "dispatch.hpp"
 
 namespace logitlab {
 using detail::k;

@@ -51,7 +51,7 @@ LOGITLAB_KERNELS(scalar)
 // exact_exp_shift: out = exp(s - max) in double for s <= max, from basic IEEE operations only (exact.hpp's exact_exp),
 // the same bits in every variant and build: seeded sampling depends on it.
 
-// The kernels the public functions use: SIMD where the build has vectors, the scalar twins otherwise.
+// The variants as tables of one signature each; dispatch.hpp picks the one that runs.
 struct Kernels {
   decltype(&max_scan_simd) max_scan;
   decltype(&exp_sum_simd) exp_sum;
@@ -78,6 +78,5 @@ inline constexpr Kernels kScalar{max_scan_scalar, exp_sum_scalar, exp_store_sum_
 
 // True when the SIMD variants run on real vectors in this build (false for WebAssembly without -msimd128).
 bool simd_available();
-inline const Kernels& active() { return simd_available() ? kSimd : kScalar; }
 
 }  // namespace logitlab::kernels

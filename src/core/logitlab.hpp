@@ -111,4 +111,7 @@ struct TraceResult {
 };
 Status trace(std::span<const float> logits, const TraceOptions& options, TraceResult& result);
 
+// True when this build's row kernels run on SIMD vectors (false for WebAssembly built without -msimd128).
+bool simd_available();
+
 }  // namespace logitlab

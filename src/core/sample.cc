@@ -7,7 +7,7 @@
 #include <numeric>
 #include <vector>
 
-#include "batch.hpp"
+#include "dispatch.hpp"
 #include "exact.hpp"
 #include "order.hpp"
 

@@ -1,7 +1,7 @@
 // softmax, log_softmax, log_sum_exp and entropy: one validating max scan per row, then one or two kernel passes.
 #include <cmath>
 
-#include "batch.hpp"
+#include "dispatch.hpp"
 
 namespace logitlab {
 using detail::k;
