@@ -6,8 +6,8 @@
 
 namespace logitlab {
 
-// Numbered for the binding layer: the JS module maps each code to a TypeError/RangeError message.
-// Append only; never renumber.
+// Bound by name (enum_ in src/bindings/bindings.cc); the ES module keys its messages by the same names
+// (src/js/errors.js), and tests/js/errors-vocabulary.test.js holds the three lists together. Append only; never renumber.
 enum class Error : int32_t {
   none = 0,
   empty_logits = 1,          // logits has length 0
