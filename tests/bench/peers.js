@@ -24,7 +24,7 @@ export const PEERS = [
   { id: 'native', label: 'native C++ -O3 -march=native', short: 'native' },
 ];
 
-function logitlabCells(lab, mode) {
+export function logitlabCells(lab, mode) {
   return (w, input) => {
     const { rows } = w;
     const x = input.logits;
