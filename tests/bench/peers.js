@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as js from './js-kernels.js';
-import { mulberry32 } from './workloads.js';
+import { mulberry32 } from '../js/reference.js';
 import { crossEntropyModel, softmaxModel } from './onnx-models.js';
 
 const require = createRequire(import.meta.url);

@@ -1,40 +1,16 @@
-// Double-precision references for what probe.js computes, and the comparison of a probe's results with them.
+// What probe.js should compute, from the tests' float64 reference, and the comparison of a probe's results with it.
+import { crossEntropyRef, logSumExpRef, samplingRef, softmaxRef } from '../../js/reference.js';
 import { HOT, SAMPLING, VOCAB } from '../consumers/probe.js';
 
-function softmax(z, temperature = 1) {
-  const scaled = Array.from(z, (v) => v / temperature);
-  const max = Math.max(...scaled);
-  const e = scaled.map((v) => Math.exp(v - max));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / sum);
-}
-
-function logSumExp(z) {
-  const max = Math.max(...z);
-  return max + Math.log(z.reduce((a, v) => a + Math.exp(v - max), 0));
-}
-
-// The smallest set of most likely tokens whose probability reaches topP: a seeded draw must land in it.
-function nucleus(z, temperature, topP) {
-  const p = softmax(z, temperature);
-  const order = p.map((v, i) => i).sort((a, b) => p[b] - p[a] || a - b);
-  const kept = new Set();
-  let mass = 0;
-  for (const i of order) {
-    kept.add(i);
-    mass += p[i];
-    if (mass >= topP) break;
-  }
-  return kept;
-}
-
+// What each probe result should be, from the tests' float64 reference. The nucleus: the smallest set of most likely
+// tokens whose probability reaches topP; a seeded draw must land in it.
 export const REFERENCE = {
-  softmax: softmax([1, 2, 3]),
-  softmaxHot: softmax(HOT, 0.5),
-  logSumExpRows: [logSumExp([1, 2, 3]), logSumExp([4, 5, 6])],
-  crossEntropy: (-Math.log(softmax([1, 2, 3])[2]) - Math.log(softmax([4, 5, 6])[0])) / 2,
+  softmax: Array.from(softmaxRef([1, 2, 3])),
+  softmaxHot: Array.from(softmaxRef(HOT, { temperature: 0.5 })),
+  logSumExpRows: logSumExpRef([1, 2, 3, 4, 5, 6], { rows: 2 }),
+  crossEntropy: crossEntropyRef([1, 2, 3, 4, 5, 6], [2, 0], { rows: 2 }),
   topK: [4, 2],
-  nucleus: nucleus(VOCAB, SAMPLING.temperature, SAMPLING.topP),
+  nucleus: new Set(samplingRef(VOCAB, { temperature: SAMPLING.temperature, topP: SAMPLING.topP }).kept),
 };
 
 const TOLERANCE = { abs: 1e-7, rel: 1e-5 };  // float32 results against float64 references
