@@ -3,7 +3,7 @@
 #pragma once
 
 #include "input.hpp"
-#include "reference.hpp"
+#include "expected.hpp"
 
 namespace fuzz {
 

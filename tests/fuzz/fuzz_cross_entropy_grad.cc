@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                static_cast<int>(s.error));
     return 0;
   }
-  const CrossEntropyRef ref = cross_entropy_ref(args);
+  const ref::CeParts ref = cross_entropy_ref(args);
   const std::size_t C = k.l.classes;
   const bool plain = !k.soft && k.options.label_smoothing == 0.0f;
   for (std::size_t r = 0; r < k.l.rows; ++r) {
@@ -38,8 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     bool infinite = false;
     for (std::size_t c = 0; c < C; ++c) {
       const double want = ref.grad[r * C + c];
-      const double own = want - ref.refs[r].p[c] * scale;  // -w_c t'_c / (T d), computed directly
-      const double tol = (1e-6 + 2e-5 * ref.refs[r].p[c]) * scale + 1e-6 * std::fabs(own) + 1e-37;
+      const double own = want - ref.rows[r].p[c] * scale;  // -w_c t'_c / (T d), computed directly
+      const double tol = (1e-6 + 2e-5 * ref.rows[r].p[c]) * scale + 1e-6 * std::fabs(own) + 1e-37;
       // Past float's range (T near FLT_MIN with large weights) the rounded result is an infinity of the reference's
       // sign; never NaN.
       const bool ok = std::isinf(g[c]) ? std::fabs(want) + tol >= FLT_MAX && (g[c] > 0) == (want > 0)
@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                  "reduction %d, %s targets, %s, logit %g, p %.9g)",
                  r, c, g[c], want, tol, C, k.l.temperature, k.options.label_smoothing,
                  static_cast<int>(k.options.reduction), k.soft ? "soft" : "index",
-                 k.weight.empty() ? "unweighted" : "weighted", k.input[r * C + c], ref.refs[r].p[c]);
+                 k.weight.empty() ? "unweighted" : "weighted", k.input[r * C + c], ref.rows[r].p[c]);
       if (ref.ignored[r] || ref.denominator == 0)
         FUZZ_CHECK(g[c] == 0.0f, "cross_entropy_grad: ignored row %zu class %zu = %g, not 0", r, c, g[c]);
       if (plain && !ref.ignored[r]) {

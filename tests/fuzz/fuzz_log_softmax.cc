@@ -3,7 +3,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   return fuzz::run_rows(data, size, {"log_softmax", false, logitlab::log_softmax,
-      [](std::size_t r, const float* z, const float* lp, const fuzz::RowRef& ref, float temperature) FUZZ_NO_COVERAGE {
+      [](std::size_t r, const float* z, const float* lp, const ref::Row& ref, float temperature) FUZZ_NO_COVERAGE {
         for (std::size_t c = 0; c < ref.logp.size(); ++c) {
           FUZZ_CHECK(lp[c] <= 0.0f, "log_softmax: (row %zu, class %zu) = %g > 0", r, c, lp[c]);
           // Near the end of float's range, (z - max) and the division by T round twice and may overflow to -inf

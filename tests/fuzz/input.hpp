@@ -12,6 +12,8 @@
 #include <limits>
 #include <vector>
 
+#include "splitmix64.hpp"
+
 namespace fuzz {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
@@ -40,20 +42,11 @@ class Reader {
 };
 
 // SplitMix64, for the generated part of big inputs.
-class Gen {
+class Gen : public ref::SplitMix64 {
  public:
-  explicit Gen(uint64_t seed) : s_(seed) {}
-  uint64_t next() {
-    uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1p-53; }
+  using SplitMix64::SplitMix64;
+  double unit() { return uniform(); }
   std::size_t below(std::size_t n) { return n ? static_cast<std::size_t>(next() % n) : 0; }
-
- private:
-  uint64_t s_;
 };
 
 // Values that break naive code, chosen by index.

@@ -17,7 +17,7 @@
 #include "exp_scalar.hpp"  // kExp2Cutoff: where the unmasked kernels stop being valid
 #include "kernels.hpp"
 #include "logitlab.hpp"
-#include "reference.hpp"
+#include "expected.hpp"
 
 namespace fuzz {
 
@@ -225,7 +225,7 @@ FUZZ_NO_COVERAGE inline void check_twins_batch(std::span<const float> z, std::si
 }
 
 // A row of probabilities: each in [0, 1], summing to 1, each matching the reference.
-FUZZ_NO_COVERAGE inline void check_probability_row(const char* fn, std::size_t r, const float* p, const RowRef& ref) {
+FUZZ_NO_COVERAGE inline void check_probability_row(const char* fn, std::size_t r, const float* p, const ref::Row& ref) {
   const std::size_t C = ref.p.size();
   double sum = 0;
   for (std::size_t c = 0; c < C; ++c) {

@@ -15,7 +15,7 @@ struct RowCall {
   bool per_row;  // output has one value per row (log_sum_exp, entropy) rather than one per logit
   std::function<logitlab::Status(const logitlab::Batch&, std::span<float>)> call;
   // Checks row r of a successful result against the reference.
-  std::function<void(std::size_t r, const float* z, const float* out, const RowRef& ref, float temperature)> check;
+  std::function<void(std::size_t r, const float* z, const float* out, const ref::Row& ref, float temperature)> check;
 };
 
 inline int run_rows(const uint8_t* data, std::size_t size, const RowCall& f) {
@@ -52,7 +52,7 @@ inline int run_rows(const uint8_t* data, std::size_t size, const RowCall& f) {
                f.name);
   const std::size_t C = l.classes;
   for (std::size_t r = 0; r < l.rows; ++r) {
-    const RowRef ref = row_ref(input.data() + r * C, C, l.temperature);
+    const ref::Row ref = ref::row(input.data() + r * C, C, l.temperature);
     f.check(r, input.data() + r * C, out_span.data() + (f.per_row ? r : r * C), ref, l.temperature);
   }
   return 0;

@@ -43,23 +43,11 @@ inline SamplingOptions sampling_from(Reader& r, std::size_t C, float temperature
   return s;
 }
 
-// The probabilities `sample` draws from, for a kept set given as flags: exp(scaled - best) over the kept classes.
-FUZZ_NO_COVERAGE inline std::vector<double> kept_probabilities(const SampleRef& ref, std::span<const uint8_t> kept) {
-  std::vector<double> p(kept.size(), 0.0);
-  double best = -INFINITY, total = 0;
-  for (std::size_t c = 0; c < kept.size(); ++c)
-    if (kept[c]) best = std::max(best, ref.scaled[c]);
-  for (std::size_t c = 0; c < kept.size(); ++c)
-    if (kept[c]) total += p[c] = std::exp(ref.scaled[c] - best);
-  for (double& v : p) v /= total;
-  return p;
-}
-
 // The kept set is a prefix of the filters' order, as long as the filters allow (top-k exactly; top-p and min-p up to
 // rounding at their boundary), and the probabilities are the renormalised softmax over it.
 FUZZ_NO_COVERAGE inline void check_distribution(const char* fn, std::span<const float> z, const logitlab::SampleOptions& o,
                                std::span<const uint8_t> kept, std::span<const float> probabilities) {
-  const SampleRef ref = sample_ref(z, o);
+  const ref::Kept ref = sample_ref(z, o);
   const std::size_t C = z.size();
   std::size_t n = 0;
   for (std::size_t c = 0; c < C; ++c) {
@@ -73,7 +61,7 @@ FUZZ_NO_COVERAGE inline void check_distribution(const char* fn, std::span<const 
   for (std::size_t i = 0; i < n; ++i)
     FUZZ_CHECK(kept[ref.order[i]], "%s: class %d (rank %zu of the filters' order) is not kept although %zu are", fn,
                ref.order[i], i, n);
-  const std::vector<double> want = kept_probabilities(ref, kept);
+  const std::vector<double> want = ref::kept_probabilities(ref.scaled, kept);
   double sum = 0;
   for (std::size_t c = 0; c < C; ++c) {
     FUZZ_CHECK(kept[c] || probabilities[c] == 0.0f, "%s: class %zu is dropped but has probability %g", fn, c,
