@@ -1,6 +1,7 @@
 // Embind: maps the core's names and types onto JavaScript, nothing else. Arrays cross as the address and length of
 // their data in WebAssembly memory (the ES module copies or allocates them once); the options of the long calls and
-// the trace's arrays and scalars as named structs (value_object); errors as the named enum Error. Each call returns whether it succeeded; after a failure, _status() returns
+// the trace's arrays and scalars as named structs (value_object); errors as the named enum Error. Each call returns
+// whether it succeeded; after a failure, _status() returns
 // the failing Status, so the success path never builds one.
 #include <emscripten/bind.h>
 
@@ -29,9 +30,7 @@ void span_fields(emscripten::value_object<Struct>& object, const char* name, con
   Ptr (*get_data)(const Struct&) = [](const Struct& s) { return reinterpret_cast<Ptr>((s.*Member).data()); };
   void (*set_data)(Struct&, Ptr) = [](Struct& s, Ptr p) { s.*Member = view<Element>(p, (s.*Member).size()); };
   std::size_t (*get_size)(const Struct&) = [](const Struct& s) { return (s.*Member).size(); };
-  void (*set_size)(Struct&, std::size_t) = [](Struct& s, std::size_t n) {
-    s.*Member = {(s.*Member).data(), n};
-  };
+  void (*set_size)(Struct&, std::size_t) = [](Struct& s, std::size_t n) { s.*Member = {(s.*Member).data(), n}; };
   object.field(name, get_data, set_data);
   object.field(length, get_size, set_size);
 }
@@ -75,8 +74,8 @@ bool top_k(Ptr in, std::size_t n, std::size_t k, Ptr indices, Ptr values) {
 // long calls do work enough to hide it.
 bool sample(Ptr in, std::size_t n, float t, std::size_t top_k, float top_p, float min_p, float penalty, Ptr history,
             std::size_t history_n, bool temperature_last, std::uint32_t seed, Ptr index) {
-  const ll::SampleOptions o{t, top_k, top_p, min_p, penalty, view<const int32_t>(history, history_n), temperature_last,
-                            seed};
+  const ll::SampleOptions o{
+      t, top_k, top_p, min_p, penalty, view<const int32_t>(history, history_n), temperature_last, seed};
   return ok(ll::sample(view<const float>(in, n), o, *reinterpret_cast<int32_t*>(index)));
 }
 bool fit_temperature(Ptr in, std::size_t n, std::size_t rows, const ll::Targets& targets, Ptr temperature) {

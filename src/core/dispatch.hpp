@@ -13,7 +13,7 @@ namespace logitlab::detail {
 inline const kernels::Kernels& k() { return kernels::simd_available() ? kernels::kSimd : kernels::kScalar; }
 
 // True when no u = (z - max) log2(e) / T of the row can fall below the exp cut-off (no -inf, no underflow): then the
-// cheaper unmasked kernels give the same result. The row's min gives the smallest u, computed exactly as the kernels do.
+// cheaper unmasked kernels give the same result. The row's min gives the smallest u, computed as the kernels do.
 inline bool unmasked(const Row& r, float inv_t) {
   return kernels::exp2_arg(r.min, r.max, kernels::exp2_factor(inv_t)) >= kernels::kExp2Cutoff;
 }
@@ -26,8 +26,10 @@ inline double exp_store_sum(const float* in, float* out, std::size_t n, const Ro
                             : k().exp_store_sum(in, out, n, r.max, inv_t);
 }
 inline void exp_scale(const float* in, float* out, std::size_t n, const Row& r, float inv_t, float factor) {
-  if (unmasked(r, inv_t)) k().exp_scale_unmasked(in, out, n, r.max, inv_t, factor);
-  else k().exp_scale(in, out, n, r.max, inv_t, factor);
+  if (unmasked(r, inv_t))
+    k().exp_scale_unmasked(in, out, n, r.max, inv_t, factor);
+  else
+    k().exp_scale(in, out, n, r.max, inv_t, factor);
 }
 
 }  // namespace logitlab::detail

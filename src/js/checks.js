@@ -29,7 +29,8 @@ export function checkOptions(fn, options, allowed) {
     throw typeError(fn, 'options', 'an object', options);
   for (const key of Object.keys(options))
     if (!allowed.includes(key))
-      throw new TypeError(`logitlab.${fn}: unknown option ${JSON.stringify(key)}; known options: ${allowed.join(', ')}`);
+      throw new TypeError(`logitlab.${fn}: unknown option ${JSON.stringify(key)}; ` +
+        `known options: ${allowed.join(', ')}`);
   for (const key of allowed) snapshot[key] = options[key];
   return snapshot;
 }
@@ -200,7 +201,8 @@ export function samplingOptions(fn, o, classes) {
       { name: 'topK', classes }),
     topP: checkIn(fn, 'topP', o.topP, 1, (v) => v > 0 && v <= 1, 'top_p_invalid'),
     minP: checkIn(fn, 'minP', o.minP, 0, (v) => v >= 0 && v <= 1, 'min_p_invalid'),
-    repetitionPenalty: checkIn(fn, 'repetitionPenalty', o.repetitionPenalty, 1, positiveFinite, 'repetition_penalty_invalid'),
+    repetitionPenalty: checkIn(fn, 'repetitionPenalty', o.repetitionPenalty, 1, positiveFinite,
+      'repetition_penalty_invalid'),
     history: checkHistory(fn, o.history === undefined ? [] : o.history, classes),
     temperatureLast: checkBoolean(fn, 'temperatureLast', o.temperatureLast, false),
   };
@@ -223,6 +225,7 @@ function checkHistory(fn, history, classes) {
   if (tokens !== history) return tokens;
   // An Int32Array is range-checked here too, for a message that names the position.
   for (let i = 0; i < tokens.length; ++i)
-    if (tokens[i] < 0 || tokens[i] >= classes) throw failure(fn, 'history_out_of_range', { index: i, value: tokens[i], classes });
+    if (tokens[i] < 0 || tokens[i] >= classes) throw failure(fn, 'history_out_of_range',
+      { index: i, value: tokens[i], classes });
   return Int32Array.from(tokens);
 }

@@ -58,19 +58,23 @@ const inRow = (d) => (d.rows > 1 ? ` (row ${d.row})` : '');
 export const PROBLEMS = Object.freeze({
   empty_logits: (d) => [d.name ?? 'logits', 'is empty: give at least one value'],
   rows_invalid: (d) => ['rows', mustBe(POSITIVE_INTEGER, d.value)],
-  rows_mismatch: (d) => ['rows', `must divide the number of logits: ${d.value} logits do not split into ${d.rows} rows`],
+  rows_mismatch: (d) => ['rows',
+    `must divide the number of logits: ${d.value} logits do not split into ${d.rows} rows`],
   temperature_invalid: (d) => ['temperature', mustBe(POSITIVE, d.value)],
   logit_nan: (d) => [logitAt(d), `is NaN${classAt(d)}; ${FINITE_OR_MASKED}`],
   logit_pos_inf: (d) => {
     const original = d.original?.(flatIndex(d));
-    const shown = original !== undefined && original !== Infinity ? `${show(original)}, beyond float32 range` : '+Infinity';
+    const shown = original !== undefined && original !== Infinity ? `${show(original)}, beyond float32 range`
+      : '+Infinity';
     return [logitAt(d), `is ${shown}${classAt(d)}; ${FINITE_OR_MASKED}`];
   },
-  row_all_masked: (d) => [d.rows > 1 ? `logits row ${d.row}` : 'logits', 'is entirely -Infinity: at least one class must be unmasked'],
+  row_all_masked: (d) => [d.rows > 1 ? `logits row ${d.row}` : 'logits',
+    'is entirely -Infinity: at least one class must be unmasked'],
   target_count: (d) => ['target', `must hold one class index per row: expected ${d.rows}, got ${d.value}`],
   target_out_of_range: (d) => [d.name ?? (d.rows > 1 || d.targetIsArray ? `target[${d.row}]` : 'target'),
     outside(d.value, d.classes) + (d.ignoreIndex === undefined ? '' : ` (and not ignoreIndex ${d.ignoreIndex})`)],
-  soft_target_length: (d) => ['target', `(soft probabilities) must have rows * C = ${d.rows * d.classes} entries, got ${d.value}`],
+  soft_target_length: (d) => ['target',
+    `(soft probabilities) must have rows * C = ${d.rows * d.classes} entries, got ${d.value}`],
   soft_target_invalid: (d) => [`target[${d.row * d.classes + d.index}]`,
     `is ${show(d.value)}${inRow(d)}; soft target probabilities must be finite and >= 0`],
   soft_target_sum: (d) => [d.rows > 1 ? `target row ${d.row}` : 'target',
@@ -78,12 +82,14 @@ export const PROBLEMS = Object.freeze({
   label_smoothing_invalid: (d) => ['labelSmoothing', mustBe('in [0, 1]', d.value)],
   weight_length: (d) => ['weight', `must have one entry per class (${d.classes}), got ${d.value}`],
   weight_invalid: (d) => [`weight[${d.index}]`, `is ${show(d.value)}; class weights must be finite and >= 0`],
-  k_invalid: (d) => [d.name ?? 'k', mustBe(`an integer in [0, ${d.classes}]${d.name === 'topK' ? ' (0 = off)' : ''}`, d.value)],
+  k_invalid: (d) => [d.name ?? 'k',
+    mustBe(`an integer in [0, ${d.classes}]${d.name === 'topK' ? ' (0 = off)' : ''}`, d.value)],
   top_p_invalid: (d) => ['topP', mustBe('in (0, 1]', d.value)],
   min_p_invalid: (d) => ['minP', mustBe('in [0, 1]', d.value)],
   repetition_penalty_invalid: (d) => ['repetitionPenalty', mustBe(POSITIVE, d.value)],
   history_out_of_range: (d) => [`history[${d.index}]`, outside(d.value, d.classes)],
-  out_length: (d) => ['out', d.expected === undefined ? `has the wrong length ${d.value}` : `must have length ${d.expected}, got ${d.value}`],
+  out_length: (d) => ['out',
+    d.expected === undefined ? `has the wrong length ${d.value}` : `must have length ${d.expected}, got ${d.value}`],
   reduction_invalid: (d) => ['reduction', mustBe(REDUCTIONS, d.value)],
 });
 

@@ -8,8 +8,8 @@ import {
 import { failure } from './errors.js';
 import { LabBuffer, Memory } from './memory.js';
 
-const API = ['alloc', 'softmax', 'logSoftmax', 'logSumExp', 'entropy', 'crossEntropy', 'crossEntropyGrad', 'topK', 'sample',
-  'fitTemperature', 'trace'];
+const API = ['alloc', 'softmax', 'logSoftmax', 'logSumExp', 'entropy', 'crossEntropy', 'crossEntropyGrad', 'topK',
+  'sample', 'fitTemperature', 'trace'];
 
 // The lab a user holds: a frozen object of functions (they need no `this`, so they may be passed around).
 export function makeLab(mod, { simd, version }) {
@@ -63,8 +63,9 @@ class Lab {
     const a = this.#crossEntropyArgs(fn, logits, target, options);
     const count = a.reduction === 'none' ? a.rows : 1;
     const outPtr = this.#memory.reserve(fn, 'out', count * 4);
-    if (!this.#mod._crossEntropy(a.input.ptr, a.input.length, a.rows, a.temperature, a.targets, a.options, outPtr, count))
-      throw this.#fail(fn, a.ctx);
+    const ok = this.#mod._crossEntropy(a.input.ptr, a.input.length, a.rows, a.temperature, a.targets, a.options,
+      outPtr, count);
+    if (!ok) throw this.#fail(fn, a.ctx);
     return a.reduction === 'none' ? this.#memory.floats(outPtr, count) : this.#memory.float(outPtr);
   }
 
@@ -201,7 +202,8 @@ class Lab {
 
   // Targets: { indices } (an Int32Array) or { soft } (a vector of probabilities).
   #targets(fn, target, rows, ctx) {
-    if (!(isFloatArray(target) || target instanceof LabBuffer)) return { indices: checkIndexTargets(fn, target, rows, ctx) };
+    if (!(isFloatArray(target) || target instanceof LabBuffer))
+      return { indices: checkIndexTargets(fn, target, rows, ctx) };
     const soft = this.#memory.vector(fn, 'target', target);
     if (soft.length !== rows * ctx.classes) throw failure(fn, 'soft_target_length', { ...ctx, value: soft.length });
     return { soft };

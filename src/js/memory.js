@@ -26,7 +26,8 @@ export class LabBuffer {
   get array() {
     LabBuffer.pointer(this, this.#mod, 'logitlab: alloc buffer');
     const heap = this.#mod.HEAPF32;
-    if (!this.#view || this.#view.buffer !== heap.buffer) this.#view = new Float32Array(heap.buffer, this.#ptr, this.#length);
+    if (!this.#view || this.#view.buffer !== heap.buffer)
+      this.#view = new Float32Array(heap.buffer, this.#ptr, this.#length);
     return this.#view;
   }
 
@@ -39,7 +40,8 @@ export class LabBuffer {
 
   static pointer(buffer, mod, what) {
     if (buffer.#ptr === 0) throw new TypeError(`${what} is an alloc buffer that was freed; it cannot be used again`);
-    if (buffer.#mod !== mod) throw new TypeError(`${what} is an alloc buffer of another lab; use the lab that allocated it`);
+    if (buffer.#mod !== mod)
+      throw new TypeError(`${what} is an alloc buffer of another lab; use the lab that allocated it`);
     return buffer.#ptr;
   }
 }

@@ -15,7 +15,8 @@ export async function threadCpuClock() {
     }
     const wasi = new WASI({ version: 'preview1' });
     // (module (memory (export "memory") 1))
-    const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 3, 1, 0, 1, 7, 10, 1, 6, 109, 101, 109, 111, 114, 121, 2, 0]);
+    const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 3, 1, 0, 1, 7, 10, 1, 6, 109, 101, 109, 111, 114, 121,
+      2, 0]);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
     wasi.initialize(instance);
     const word = new BigUint64Array(instance.exports.memory.buffer, 0, 1);

@@ -109,8 +109,9 @@ async function child(a) {
 function parent(a) {
   const processes = [];
   for (let p = 0; p < a.processes; ++p) {
-    const args = [new URL(import.meta.url).pathname, '--child', '--rounds', String(a.rounds), '--rep-ms', String(a.repMs),
-      '--warm-ms', String(a.warmMs), ...(a.only ? ['--only', a.only.join(',')] : []), ...a.dirs];
+    const args = [new URL(import.meta.url).pathname, '--child', '--rounds', String(a.rounds),
+      '--rep-ms', String(a.repMs), '--warm-ms', String(a.warmMs), ...(a.only ? ['--only', a.only.join(',')] : []),
+      ...a.dirs];
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (r.status !== 0) throw new Error(`process ${p + 1} failed:\n${r.stderr}`);
     processes.push(JSON.parse(r.stdout));
@@ -126,7 +127,8 @@ function parent(a) {
   console.log(`| call | old µs/call | new µs/call | new / old (median of ${a.processes} processes) | per process |`);
   console.log('|---|---:|---:|---:|---|');
   for (const r of rows) {
-    console.log(`| ${r.id} | ${us(r.old)} | ${us(r.new)} | ${r.ratio.toFixed(3)} | ${r.ratios.map((x) => x.toFixed(3)).join(' ')} |`);
+    const ratios = r.ratios.map((x) => x.toFixed(3)).join(' ');
+    console.log(`| ${r.id} | ${us(r.old)} | ${us(r.new)} | ${r.ratio.toFixed(3)} | ${ratios} |`);
   }
   const worst = rows.reduce((w, r) => (r.ratio > w.ratio ? r : w));
   console.log(`\nworst: ${worst.id} ${worst.ratio.toFixed(3)}`);

@@ -182,10 +182,14 @@ int main(int argc, char** argv) {
   int rounds = 7;
   const char* path = nullptr;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--rep-ms") && i + 1 < argc) rep_ms = std::atof(argv[++i]);
-    else if (!std::strcmp(argv[i], "--warm-ms") && i + 1 < argc) warm_ms = std::atof(argv[++i]);
-    else if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc) rounds = std::atoi(argv[++i]);
-    else path = argv[i];
+    if (!std::strcmp(argv[i], "--rep-ms") && i + 1 < argc)
+      rep_ms = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--warm-ms") && i + 1 < argc)
+      warm_ms = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc)
+      rounds = std::atoi(argv[++i]);
+    else
+      path = argv[i];
   }
   if (!path) {
     std::fprintf(stderr, "usage: %s [--rep-ms ms] [--warm-ms ms] [--rounds n] out.json\n", argv[0]);
@@ -233,8 +237,10 @@ int main(int argc, char** argv) {
     const Cell& c = cells[k];
     std::fprintf(f, "%s{\"workload\":\"%s\",\"peer\":\"native\",\"logits\":%zu,\"iterations\":%ld,", k ? "," : "",
                  c.w->id, c.w->rows * c.w->classes, c.iterations);
-    if (std::isfinite(c.error)) std::fprintf(f, "\"error\":%.6g,", c.error);
-    else std::fprintf(f, "\"error\":\"Infinity\",");
+    if (std::isfinite(c.error))
+      std::fprintf(f, "\"error\":%.6g,", c.error);
+    else
+      std::fprintf(f, "\"error\":\"Infinity\",");
     if (!c.note.empty()) std::fprintf(f, "\"check\":\"%s\",", c.note.c_str());
     for (const auto* series : {&c.ns, &c.wall_ns}) {
       std::fprintf(f, "%s\"%s\":[", series == &c.ns ? "" : ",", series == &c.ns ? "ns" : "wallNs");

@@ -123,7 +123,8 @@ async function main() {
     tfjsTensorLeak: tensorsBefore === undefined ? null : tensorsAfter - tensorsBefore,
     seconds: (performance.now() - started) / 1000,
     sink,
-    cells: cells.map(({ cell, ...rest }) => ({ ...rest, error: Number.isFinite(rest.error) ? rest.error : 'Infinity' })),
+    cells: cells.map(({ cell, ...rest }) =>
+      ({ ...rest, error: Number.isFinite(rest.error) ? rest.error : 'Infinity' })),
   };
   writeFileSync(args.out, JSON.stringify(result));
 }

@@ -8,8 +8,10 @@ export const WORKLOADS = [
   { id: 'softmax-1x262144', op: 'softmax', rows: 1, classes: 262144, label: 'softmax, 1 × 262,144' },
   { id: 'softmax-64x50257', op: 'softmax', rows: 64, classes: 50257, label: 'softmax, 64 × 50,257' },
   { id: 'logsoftmax-1x50257', op: 'logSoftmax', rows: 1, classes: 50257, label: 'log-softmax, 1 × 50,257' },
-  { id: 'ce-64x50257', op: 'crossEntropy', rows: 64, classes: 50257, label: 'mean cross-entropy, 64 × 50,257, index targets' },
-  { id: 'sample-topp-1x50257', op: 'sample', rows: 1, classes: 50257, topP: 0.9, label: 'sample, top-p 0.9, 1 × 50,257' },
+  { id: 'ce-64x50257', op: 'crossEntropy', rows: 64, classes: 50257,
+    label: 'mean cross-entropy, 64 × 50,257, index targets' },
+  { id: 'sample-topp-1x50257', op: 'sample', rows: 1, classes: 50257, topP: 0.9,
+    label: 'sample, top-p 0.9, 1 × 50,257' },
 ];
 
 // Relative errors are |got - ref| / max(|ref|, floor): probabilities use a floor far below any probability these

@@ -102,11 +102,14 @@ REF_NO_COVERAGE inline bool ignored(const CeTargets& t, const CeOptions& o, std:
   return t.soft.empty() && t.indices[r] == o.ignore_index;
 }
 
-REF_NO_COVERAGE inline double class_weight(const CeOptions& o, std::size_t c) { return o.weight.empty() ? 1.0 : o.weight[c]; }
+REF_NO_COVERAGE inline double class_weight(const CeOptions& o, std::size_t c) {
+  return o.weight.empty() ? 1.0 : o.weight[c];
+}
 
 // Row r's loss is sum_c a_c (-log p_c) with a_c = w_c ((1 - eps) y_c + eps / C), y the one-hot or soft target. This is
 // PyTorch's (1 - eps) nll(w) + eps / C sum_c w_c (-log p_c) for index targets, and its weighted soft-target loss.
-REF_NO_COVERAGE inline std::vector<double> coefficients(const CeTargets& t, const CeOptions& o, std::size_t r, std::size_t C) {
+REF_NO_COVERAGE inline std::vector<double> coefficients(const CeTargets& t, const CeOptions& o, std::size_t r,
+                                                        std::size_t C) {
   std::vector<double> a(C);
   for (std::size_t c = 0; c < C; ++c) {
     const double y = t.soft.empty() ? (static_cast<std::size_t>(t.indices[r]) == c ? 1.0 : 0.0) : t.soft[r * C + c];
@@ -126,7 +129,7 @@ REF_NO_COVERAGE inline double mean_denominator(const CeTargets& t, const CeOptio
 
 // Everything of one cross-entropy call.
 struct CeParts {
-  std::vector<double> row_loss;    // each row's own loss (0 when ignored)
+  std::vector<double> row_loss;  // each row's own loss (0 when ignored)
   std::vector<uint8_t> ignored;
   double denominator = 1;          // what the reduction divides by: mean_denominator for 'mean', else 1
   std::vector<double> loss;        // rows values for 'none', one for 'mean' / 'sum'
@@ -157,8 +160,10 @@ REF_NO_COVERAGE CeParts cross_entropy_parts(const F* z, std::size_t rows, std::s
   const double total = std::accumulate(out.row_loss.begin(), out.row_loss.end(), 0.0);
   const double d = mean_denominator(t, o, rows);
   out.denominator = o.reduction == Reduction::mean ? d : 1.0;
-  if (o.reduction == Reduction::none) out.loss = out.row_loss;
-  else out.loss = {o.reduction == Reduction::sum ? total : d == 0 ? 0.0 : total / d};
+  if (o.reduction == Reduction::none)
+    out.loss = out.row_loss;
+  else
+    out.loss = {o.reduction == Reduction::sum ? total : d == 0 ? 0.0 : total / d};
   if (out.denominator == 0) return out;
   for (std::size_t r = 0; r < rows; ++r) {
     if (out.ignored[r]) continue;
@@ -204,16 +209,16 @@ struct SampleOptions {
 // [min_keep, max_keep], the lengths when top-p's goal and min-p's bound move by a relative `slack` (they differ only
 // where a probability sits on a boundary).
 struct Kept {
-  std::vector<uint8_t> kept;      // 1 for kept classes
-  std::vector<double> p;          // renormalised over the kept set, 0 elsewhere
-  std::vector<double> scaled;     // logits after penalty and temperature
-  std::vector<int32_t> order;     // unmasked classes by the value the filters compare, best first, ties to lower index
+  std::vector<uint8_t> kept;   // 1 for kept classes
+  std::vector<double> p;       // renormalised over the kept set, 0 elsewhere
+  std::vector<double> scaled;  // logits after penalty and temperature
+  std::vector<int32_t> order;  // unmasked classes by the value the filters compare, best first, ties to lower index
   std::size_t min_keep = 0, max_keep = 0;
 };
 
 // The probabilities `sample` draws from over a kept set given as flags: softmax of `scaled` over it.
 REF_NO_COVERAGE inline std::vector<double> kept_probabilities(const std::vector<double>& scaled,
-                                                             std::span<const uint8_t> kept) {
+                                                              std::span<const uint8_t> kept) {
   double m = -kInf, total = 0;
   for (std::size_t c = 0; c < scaled.size(); ++c)
     if (kept[c]) m = std::max(m, scaled[c]);
@@ -271,7 +276,8 @@ REF_NO_COVERAGE inline Kept sample_distribution(std::span<const float> z, const 
 }
 
 // Mean cross-entropy of softmax(z / T) against index targets (rows with a negative target not counted).
-REF_NO_COVERAGE inline double mean_nll(const std::vector<float>& z, std::size_t rows, const std::vector<int32_t>& y, double T) {
+REF_NO_COVERAGE inline double mean_nll(const std::vector<float>& z, std::size_t rows, const std::vector<int32_t>& y,
+                                       double T) {
   double total = 0;
   std::size_t n = 0;
   const std::size_t C = z.size() / rows;
@@ -284,8 +290,8 @@ REF_NO_COVERAGE inline double mean_nll(const std::vector<float>& z, std::size_t 
 }
 
 // The T in [lo, hi] minimising mean_nll: golden-section search on b = 1 / T, where the loss is convex.
-REF_NO_COVERAGE inline double fit_temperature(const std::vector<float>& z, std::size_t rows, const std::vector<int32_t>& y,
-                              double lo = 1e-3, double hi = 1e3) {
+REF_NO_COVERAGE inline double fit_temperature(const std::vector<float>& z, std::size_t rows,
+                                              const std::vector<int32_t>& y, double lo = 1e-3, double hi = 1e3) {
   const double g = (std::sqrt(5.0) - 1) / 2;
   double a = 1 / hi, b = 1 / lo;
   auto f = [&](double beta) { return mean_nll(z, rows, y, 1 / beta); };

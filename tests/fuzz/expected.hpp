@@ -26,7 +26,8 @@ using Errors = uint64_t;
 inline Errors bit(Error e) { return Errors{1} << static_cast<int>(e); }
 
 // Every rule of the header's contract that the batch breaks (empty when valid).
-FUZZ_NO_COVERAGE inline Errors batch_errors(std::span<const float> z, std::size_t rows, float temperature, bool check_temperature = true) {
+FUZZ_NO_COVERAGE inline Errors batch_errors(std::span<const float> z, std::size_t rows, float temperature,
+                                            bool check_temperature = true) {
   Errors e = 0;
   if (z.empty()) e |= bit(Error::empty_logits);
   if (rows == 0) e |= bit(Error::rows_invalid);
@@ -39,8 +40,10 @@ FUZZ_NO_COVERAGE inline Errors batch_errors(std::span<const float> z, std::size_
     bool all_masked = true;
     for (std::size_t c = 0; c < C; ++c) {
       const float v = z[r * C + c];
-      if (std::isnan(v)) e |= bit(Error::logit_nan);
-      else if (v == INFINITY) e |= bit(Error::logit_pos_inf);
+      if (std::isnan(v))
+        e |= bit(Error::logit_nan);
+      else if (v == INFINITY)
+        e |= bit(Error::logit_pos_inf);
       if (v != -INFINITY) all_masked = false;
     }
     if (all_masked) e |= bit(Error::row_all_masked);
@@ -53,9 +56,9 @@ struct CrossEntropyArgs {
   std::span<const float> z;
   std::size_t rows = 1;
   float temperature = 1;
-  std::span<const int32_t> indices;      // used when probabilities is empty
+  std::span<const int32_t> indices;  // used when probabilities is empty
   std::span<const float> probabilities;
-  int reduction = 0;                      // 0 mean, 1 sum, 2 none
+  int reduction = 0;  // 0 mean, 1 sum, 2 none
   float label_smoothing = 0;
   int32_t ignore_index = -100;
   std::span<const float> weight;
@@ -82,8 +85,10 @@ FUZZ_NO_COVERAGE inline Errors cross_entropy_errors(const CrossEntropyArgs& a) {
         if (!(std::isfinite(t) && t >= 0)) entries_ok = false;
         sum += t;
       }
-      if (!entries_ok) e |= bit(Error::soft_target_invalid);
-      else if (std::fabs(sum - 1.0) > 1e-3) e |= bit(Error::soft_target_sum);
+      if (!entries_ok)
+        e |= bit(Error::soft_target_invalid);
+      else if (std::fabs(sum - 1.0) > 1e-3)
+        e |= bit(Error::soft_target_sum);
     }
   } else {
     if (a.indices.size() != a.rows) return e | bit(Error::target_count);

@@ -16,8 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const logitlab::Status s =
       logitlab::cross_entropy({k.l.values, k.l.rows, k.l.temperature}, k.targets(), k.options, loss);
   check_status("cross_entropy", s, expected);
-  FUZZ_CHECK(unchanged(k.l.values, k.input),
-             "cross_entropy changed its logits");
+  FUZZ_CHECK(unchanged(k.l.values, k.input), "cross_entropy changed its logits");
   check_twins_batch(k.input, k.l.rows, k.l.temperature);
   if (!s.ok()) {
     check_status_location("cross_entropy", s, k.input, k.l.classes);

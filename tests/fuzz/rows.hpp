@@ -41,15 +41,12 @@ inline int run_rows(const uint8_t* data, std::size_t size, const RowCall& f) {
   check_twins_batch(input, l.rows, l.temperature);
   if (!s.ok()) {
     check_status_location(f.name, s, input, l.classes);
-    FUZZ_CHECK(unchanged(l.values, input),
-               "%s changed its input although it failed", f.name);
+    FUZZ_CHECK(unchanged(l.values, input), "%s changed its input although it failed", f.name);
     FUZZ_CHECK(in_place || all_sentinel(out), "%s wrote its output although it failed with error %d", f.name,
                static_cast<int>(s.error));
     return 0;
   }
-  if (!in_place)
-    FUZZ_CHECK(unchanged(l.values, input), "%s changed its input",
-               f.name);
+  if (!in_place) FUZZ_CHECK(unchanged(l.values, input), "%s changed its input", f.name);
   const std::size_t C = l.classes;
   for (std::size_t r = 0; r < l.rows; ++r) {
     const ref::Row ref = ref::row(input.data() + r * C, C, l.temperature);

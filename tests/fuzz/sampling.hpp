@@ -18,8 +18,11 @@ inline SamplingOptions sampling_from(Reader& r, std::size_t C, float temperature
   const uint8_t k = r.u8();
   const uint16_t kv = r.u16();
   switch (k % 8) {
-    case 0: case 1: case 2: s.o.top_k = 0; break;
-    case 3: case 4: s.o.top_k = 1 + kv % 64; break;
+    case 0:
+    case 1:
+    case 2: s.o.top_k = 0; break;
+    case 3:
+    case 4: s.o.top_k = 1 + kv % 64; break;
     case 5: s.o.top_k = C ? 1 + kv % C : 0; break;
     case 6: s.o.top_k = C; break;
     default: s.o.top_k = (kv & 1) ? C + 1 : std::numeric_limits<std::size_t>::max(); break;
@@ -33,8 +36,7 @@ inline SamplingOptions sampling_from(Reader& r, std::size_t C, float temperature
   const uint8_t hk = r.u8();
   Gen g(r.u32());
   const std::size_t count = hk % 16 < 8 ? 0 : hk % 16 == 15 ? 200 : hk % 8;
-  for (std::size_t i = 0; i < count; ++i)
-    s.history.push_back(static_cast<int32_t>(g.below(C ? C : 1)));
+  for (std::size_t i = 0; i < count; ++i) s.history.push_back(static_cast<int32_t>(g.below(C ? C : 1)));
   if ((hk >> 4) == 15 && !s.history.empty())
     s.history[g.below(s.history.size())] = (g.next() & 1) ? static_cast<int32_t>(C) : -1;
   s.o.history = s.history;
@@ -45,8 +47,9 @@ inline SamplingOptions sampling_from(Reader& r, std::size_t C, float temperature
 
 // The kept set is a prefix of the filters' order, as long as the filters allow (top-k exactly; top-p and min-p up to
 // rounding at their boundary), and the probabilities are the renormalised softmax over it.
-FUZZ_NO_COVERAGE inline void check_distribution(const char* fn, std::span<const float> z, const logitlab::SampleOptions& o,
-                               std::span<const uint8_t> kept, std::span<const float> probabilities) {
+FUZZ_NO_COVERAGE inline void check_distribution(const char* fn, std::span<const float> z,
+                                                const logitlab::SampleOptions& o, std::span<const uint8_t> kept,
+                                                std::span<const float> probabilities) {
   const ref::Kept ref = sample_ref(z, o);
   const std::size_t C = z.size();
   std::size_t n = 0;

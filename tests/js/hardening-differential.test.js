@@ -135,7 +135,8 @@ const temperatureOf = (t) => f32(t ?? 1);
 const rowsRef = (z, C, rows, T) => rowRefs(z, { temperature: T, rows });
 
 function crossEntropyOfCase(c, options = c.options) {
-  return crossEntropyParts(c.z, c.target, { ...options, rows: c.rows, temperature: temperatureOf(options.temperature) });
+  return crossEntropyParts(c.z, c.target,
+    { ...options, rows: c.rows, temperature: temperatureOf(options.temperature) });
 }
 
 function samplingOf(z, o) {
@@ -149,7 +150,8 @@ function samplingOf(z, o) {
 
 function closeTo(got, want, abs, rel) {
   if (Number.isNaN(got) || Number.isNaN(want)) return false;
-  if (!Number.isFinite(want) || Math.abs(want) > 3.4028234663852886e38) return got === (want > 0 ? Infinity : -Infinity);
+  if (!Number.isFinite(want) || Math.abs(want) > 3.4028234663852886e38) return got === (want > 0 ? Infinity
+    : -Infinity);
   return Math.abs(got - want) <= abs + rel * Math.abs(want);
 }
 const probClose = (got, want) => closeTo(got, want, 1e-6, 2e-5);
@@ -342,13 +344,15 @@ const FUNCTIONS = {
       taken[index] = 1;
       if (!Object.is(values[rank], z[index])) return `rank ${rank}: value ${values[rank]}, logit ${z[index]}`;
       if (rank > 0 && !before(indices[rank - 1], index))
-        return `rank ${rank}: class ${index} (${z[index]}) should not follow class ${indices[rank - 1]} (${z[indices[rank - 1]]})`;
+        return `rank ${rank}: class ${index} (${z[index]}) should not follow ` +
+          `class ${indices[rank - 1]} (${z[indices[rank - 1]]})`;
       return null;
     });
     if (k > 0)
       for (let c = 0; c < C; ++c)
         if (!taken[c] && before(c, indices[k - 1]))
-          assert.fail(`${where}: class ${c} (${z[c]}) was left out but comes before class ${indices[k - 1]} (${z[indices[k - 1]]})`);
+          assert.fail(`${where}: class ${c} (${z[c]}) was left out ` +
+            `but comes before class ${indices[k - 1]} (${z[indices[k - 1]]})`);
     for (const b of buffers) b.free();
     return { values: Float32Array.from([...indices, ...values]), tol: null };
   },
@@ -370,7 +374,8 @@ const FUNCTIONS = {
     if (r.next() < 0.3) o.temperatureLast = true;
     const buffers = [];
     const index = lab.sample(container(r, lab, z, buffers), o);
-    const where = describeCase('sample', build, i, `C=${C} ${kind} ${JSON.stringify({ ...o, history: o.history?.length })}`);
+    const where = describeCase('sample', build, i,
+      `C=${C} ${kind} ${JSON.stringify({ ...o, history: o.history?.length })}`);
     assert.ok(Number.isInteger(index) && index >= 0 && index < C, `${where}: index ${index}`);
     assert.equal(lab.sample(z, o), index, `${where}: the same seed gave another index`);
     const ref = samplingOf(z, o);
@@ -453,7 +458,8 @@ const FUNCTIONS = {
     for (let c = 0; c < C; ++c) {
       if (t.scaled[c] !== f32(z[c] * f32(1 / T)) && !closeTo(t.scaled[c], z[c] / T, 0, 1e-6))
         assert.fail(`${where}: scaled[${c}] = ${t.scaled[c]}, logit / T = ${z[c] / T}`);
-      if (!probClose(t.exp[c] / t.sum, ref.p[c])) assert.fail(`${where}: exp[${c}] / sum = ${t.exp[c] / t.sum}, p ${ref.p[c]}`);
+      if (!probClose(t.exp[c] / t.sum,
+        ref.p[c])) assert.fail(`${where}: exp[${c}] / sum = ${t.exp[c] / t.sum}, p ${ref.p[c]}`);
     }
     if (o.target !== undefined) {
       const ce = { temperature, labelSmoothing: o.labelSmoothing };
@@ -468,7 +474,8 @@ const FUNCTIONS = {
       assert.deepEqual(kept, s.order.slice(0, kept.length).sort((a, b) => a - b), `${where}: kept set`);
       const p = keptProbabilities(s, kept.length);
       for (let c = 0; c < C; ++c)
-        if (!closeTo(t.keptProbabilities[c], p[c], 1e-6, 1e-5)) assert.fail(`${where}: keptProbabilities[${c}] = ${t.keptProbabilities[c]}, reference ${p[c]}`);
+        if (!closeTo(t.keptProbabilities[c], p[c], 1e-6,
+          1e-5)) assert.fail(`${where}: keptProbabilities[${c}] = ${t.keptProbabilities[c]}, reference ${p[c]}`);
     }
     return { values: t.probabilities, tol: Array.from(ref.p, (p) => 1e-6 + 2e-5 * p) };
   },
@@ -517,7 +524,8 @@ function crossEntropyCase(lab, i, fn) {
     target = new (r.next() < 0.5 ? Float32Array : Float64Array)(rows * C);
     const style = r.pick(['onehot', 'uniform', 'random']);
     for (let row = 0; row < rows; ++row) {
-      for (let c = 0; c < C; ++c) target[row * C + c] = style === 'uniform' ? 1 / C : style === 'random' && r.next() < 0.7 ? r.next() : 0;
+      for (let c = 0; c < C; ++c) target[row * C + c] = style === 'uniform' ? 1 / C : style === 'random'
+        && r.next() < 0.7 ? r.next() : 0;
       if (style !== 'uniform') target[row * C + r.int(C)] += 1;
     }
     normalise(target, C, rows);
@@ -527,7 +535,8 @@ function crossEntropyCase(lab, i, fn) {
     const list = Array.from({ length: rows }, () => (r.next() < 0.1 ? ignoreIndex : r.int(C)));
     target = rows === 1 && r.next() < 0.5 ? list[0] : r.next() < 0.5 ? Int32Array.from(list) : list;
   }
-  const label = `C=${C} rows=${rows} ${kind} ${JSON.stringify({ ...options, weight: options.weight ? 'C weights' : undefined })} ` +
+  const shown = JSON.stringify({ ...options, weight: options.weight ? 'C weights' : undefined });
+  const label = `C=${C} rows=${rows} ${kind} ${shown} ` +
     `${soft ? 'soft' : 'index'} targets`;
   return { z, C, rows, input, target, options, label, free: () => buffers.forEach((b) => b.free()) };
 }

@@ -319,7 +319,8 @@ export function fitTemperatureRef(z, target, { rows = 1 } = {}) {
       let sum = 0;
       for (let c = 0; c < C; ++c) sum += Math.exp(b * z[r * C + c] - max);
       const lse = max + Math.log(sum);
-      if (soft) for (let c = 0; c < C; ++c) total += target[r * C + c] ? target[r * C + c] * (lse - b * z[r * C + c]) : 0;
+      if (soft) for (let c = 0; c < C; ++c) total += target[r * C + c] ? target[r * C + c] * (lse - b * z[r * C + c])
+        : 0;
       else total += lse - b * z[r * C + indices[r]];
       ++n;
     }
@@ -415,7 +416,8 @@ export function assertClose(got, want, tolerance, label) {
   }
   const err = Math.abs(got - want);
   const tol = typeof tolerance === 'function' ? tolerance(want) : tolerance;
-  assert.ok(err <= tol, `${label}: got ${got}, expected ${want} (error ${err.toExponential(2)} > tolerance ${tol.toExponential(2)})`);
+  assert.ok(err <= tol,
+    `${label}: got ${got}, expected ${want} (error ${err.toExponential(2)} > tolerance ${tol.toExponential(2)})`);
 }
 
 // Masked classes (-Infinity logits) must have probability exactly 0 (or log-probability exactly -Infinity).

@@ -31,7 +31,8 @@ function close(where, name, got, want, problems) {
 // Returns a list of problems (empty when the probe is right). `expectSimd`: what lab.simd must be in that engine.
 export function checkProbe(where, r, { version, expectSimd }) {
   const problems = [];
-  if (r.version !== version) problems.push(`${where}: lab.version is ${JSON.stringify(r.version)}, expected ${version}`);
+  if (r.version !== version)
+    problems.push(`${where}: lab.version is ${JSON.stringify(r.version)}, expected ${version}`);
   if (r.simd !== expectSimd) problems.push(`${where}: lab.simd is ${r.simd}, expected ${expectSimd}`);
   if (r.twoLabs !== true) problems.push(`${where}: a second createLogitLab() did not give a separate working lab`);
   close(where, 'softmax([1, 2, 3])', r.softmax, REFERENCE.softmax, problems);
@@ -42,12 +43,15 @@ export function checkProbe(where, r, { version, expectSimd }) {
   if (JSON.stringify(r.topK) !== JSON.stringify(REFERENCE.topK))
     problems.push(`${where}: topK([3, 1, 4, 1, 5], 2).indices = ${JSON.stringify(r.topK)}, expected [4, 2]`);
   if (!REFERENCE.nucleus.has(r.sample))
-    problems.push(`${where}: sample drew ${r.sample}, outside the top-p ${SAMPLING.topP} nucleus of ${REFERENCE.nucleus.size} tokens`);
+    problems.push(`${where}: sample drew ${r.sample}, ` +
+      `outside the top-p ${SAMPLING.topP} nucleus of ${REFERENCE.nucleus.size} tokens`);
   if (r.scalar) {
     if (r.scalar.simd !== false) problems.push(`${where}: createLogitLab({ simd: false }).simd is ${r.scalar.simd}`);
-    close(where, 'scalar build softmax(logits in [90, 100], T = 0.5)', r.scalar.softmaxHot, REFERENCE.softmaxHot, problems);
+    close(where, 'scalar build softmax(logits in [90, 100], T = 0.5)', r.scalar.softmaxHot, REFERENCE.softmaxHot,
+      problems);
     if (r.scalar.sample !== r.sample)
-      problems.push(`${where}: with seed ${SAMPLING.seed} the scalar build drew ${r.scalar.sample}, the SIMD build ${r.sample}`);
+      problems.push(`${where}: with seed ${SAMPLING.seed} the scalar build drew ${r.scalar.sample}, ` +
+        `the SIMD build ${r.sample}`);
   }
   return problems;
 }
