@@ -47,7 +47,8 @@ export function serve({ root = SITE, port = 8080, host, extra = {} } = {}) {
     }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file) || !statSync(file).isFile()) {
-      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': CSP }).end('Not found');
+      const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': CSP };
+      response.writeHead(404, headers).end('Not found');
       return;
     }
     const stat = statSync(file);

@@ -11,6 +11,7 @@ command -v em++ >/dev/null 2>&1 || need+=(emscripten)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
 command -v clang++ >/dev/null 2>&1 || need+=(clang)
+command -v clang-format >/dev/null 2>&1 || need+=(clang-format)
 # libFuzzer and the sanitizer runtimes for clang.
 ls /usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
 command -v gzip >/dev/null 2>&1 || need+=(gzip)

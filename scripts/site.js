@@ -4,7 +4,9 @@
 // they are), and precache.json for the offline service worker. Prints the page weight.
 //   node scripts/site.js [--no-minify]
 import { transform } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -71,7 +73,8 @@ const total = ['html', 'js', 'css', 'wasm'].reduce((a, k) => [a[0] + weight[k][0
 console.log(`site: ${files.length} files in ${relative(root, out)}/ (${minify ? 'minified' : 'not minified'})`);
 for (const kind of ['html', 'js', 'css', 'wasm'])
   console.log(`  ${kind.padEnd(5)} ${kb(weight[kind][0]).padStart(9)} raw, ${kb(weight[kind][1]).padStart(9)} gzipped`);
-console.log(`  total ${kb(total[0]).padStart(9)} raw, ${kb(total[1]).padStart(9)} gzipped (both .wasm builds included)`);
+console.log(`  total ${kb(total[0]).padStart(9)} raw, ${kb(total[1]).padStart(9)} gzipped ` +
+  '(both .wasm builds included)');
 
 // What a first visit to one lesson downloads: the page, its stylesheet and icon, the module graph of app.js, and the
 // SIMD build (the service worker then fetches the rest in the background for offline use).
@@ -80,7 +83,8 @@ const visit = (file) => {
   if (graph.has(file)) return;
   graph.add(file);
   const code = readFileSync(join(out, file), 'utf8');
-  for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*)["'](\.{1,2}\/[^"']+)["']/g)) visit(relative(out, join(out, dirname(file), m[1])));
+  for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*)["'](\.{1,2}\/[^"']+)["']/g))
+    visit(relative(out, join(out, dirname(file), m[1])));
 };
 visit('app.js');
 let first = [0, 0];
@@ -88,4 +92,5 @@ for (const file of ['index.html', 'style.css', 'favicon.svg', 'logitlab-simd.was
   const bytes = readFileSync(join(out, file));
   first = [first[0] + bytes.length, first[1] + gzipSync(bytes, { level: 9 }).length];
 }
-console.log(`  first visit to a lesson: ${kb(first[0])} raw, ${kb(first[1])} gzipped (${graph.size} scripts, one .wasm build)`);
+console.log(`  first visit to a lesson: ${kb(first[0])} raw, ${kb(first[1])} gzipped ` +
+  `(${graph.size} scripts, one .wasm build)`);

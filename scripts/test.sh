@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test suite (after scripts/build.sh): C++ natively, under ASan+UBSan and as WebAssembly in Node; the JS
-# API through node:test; the packed package in consumer projects; the lessons in Chromium; short fuzz runs.
+# Runs every test suite (after scripts/build.sh): the formatting check; C++ natively, under ASan+UBSan and as
+# WebAssembly in Node; the JS API through node:test; the packed package in consumer projects; the lessons in Chromium;
+# short fuzz runs.
 # Every suite runs even when an earlier one fails; the summary lists each suite's result.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +51,7 @@ cpp_wasm() {
     node build/wasm-simd/tests/cpp/logitlab_tests.js
 }
 
+run "Formatting (clang-format for C++, the house style for JS)" node scripts/check-format.js
 run "C++ core, native (Catch2)" cpp_native
 run "C++ core, native under ASan+UBSan (Catch2)" cpp_sanitized
 run "C++ core, WebAssembly SIMD in Node (Catch2)" cpp_wasm

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "dispatch.hpp"
+
 namespace logitlab::detail {
 
 Status check_layout(std::size_t length, std::size_t rows, float temperature, Layout& layout) {

@@ -9,7 +9,7 @@
 #include <limits>
 #include <vector>
 
-#include "batch.hpp"
+#include "dispatch.hpp"
 
 namespace logitlab {
 using detail::k;
@@ -21,8 +21,8 @@ struct Plan {
   std::vector<detail::Row> stats;  // filled by scan_batch (gradient) or per row (loss)
   float inv_t;
   float eps;
-  double weight_sum;         // sum_c w_c
-  double weight_max;         // max_c w_c (1 without weights)
+  double weight_sum;  // sum_c w_c
+  double weight_max;  // max_c w_c (1 without weights)
   bool weighted;
 };
 
@@ -59,7 +59,8 @@ Status check_options(const Batch& batch, const Targets& targets, const CrossEntr
       if (std::fabs(sum - 1.0) > 1e-3) return fail(Error::soft_target_sum, r, 0, sum);
     }
   } else {
-    if (targets.indices.size() != rows) return fail(Error::target_count, 0, 0, static_cast<double>(targets.indices.size()));
+    if (targets.indices.size() != rows)
+      return fail(Error::target_count, 0, 0, static_cast<double>(targets.indices.size()));
     for (std::size_t r = 0; r < rows; ++r) {
       const int32_t y = targets.indices[r];
       if (y == o.ignore_index) continue;
@@ -208,8 +209,10 @@ Status cross_entropy_grad(const Batch& batch, const Targets& targets, const Cros
     detail::exp_scale(in, g, C, row, plan.inv_t, static_cast<float>(inv_t * w_total / (d * sum)));
     if (eps > 0) {
       const float smooth = static_cast<float>(inv_t * eps / (C * d));
-      if (plan.weighted) k().axpy(o.weight.data(), g, C, -smooth);
-      else k().shift_scale(g, g, C, 0.0f, 1.0f, smooth);
+      if (plan.weighted)
+        k().axpy(o.weight.data(), g, C, -smooth);
+      else
+        k().shift_scale(g, g, C, 0.0f, 1.0f, smooth);
     }
     g[y] = static_cast<float>(g[y] - inv_t * (1 - eps) * weight_of(o, y) / d);
   }

@@ -17,9 +17,9 @@ inline constexpr double kExactLn2Lo = 1.9082149292705877e-10;
 inline constexpr double kExact2nBias = 0x1p52 + 1023.0;  // n + this: in [2^52, 2^53), low bits n + 1023
 // Taylor coefficients 1/10!, 1/9!, ..., 1/1!, 1/0!, highest first (Horner): the next term is below 3e-13 for
 // |r| <= 0.347.
-inline constexpr double kExactTaylor[] = {1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0,
-                                          1.0 / 120.0,     1.0 / 24.0,     1.0 / 6.0,     0.5,          1.0,
-                                          1.0};
+inline constexpr double kExactTaylor[] = {
+    1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0,
+    1.0 / 24.0,      1.0 / 6.0,      0.5,           1.0,          1.0};
 
 // exp(x) for x <= 0, relative error below 1e-12; results under DBL_MIN flush to 0 (deterministically). Also reached
 // through exact_exp_shift (kernels.hpp), whose vector variant repeats these steps lane by lane.

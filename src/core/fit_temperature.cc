@@ -96,16 +96,31 @@ Status fit_temperature(std::span<const float> logits, std::size_t rows, const Ta
   double lo = 1 / kMaxT, hi = 1 / kMinT;  // bracket on b = 1 / T
   const Slope at_lo = slope_at(lo), at_hi = slope_at(hi);
   // The loss does not depend on T (no counted row, or flat rows): any T minimises it, 1 is the neutral answer.
-  if (at_lo.second == 0 && at_hi.second == 0 && at_lo.first == 0 && at_hi.first == 0) { temperature = 1; return {}; }
-  if (at_lo.first >= 0) { temperature = kMaxT; return {}; }
-  if (at_hi.first <= 0) { temperature = kMinT; return {}; }
+  if (at_lo.second == 0 && at_hi.second == 0 && at_lo.first == 0 && at_hi.first == 0) {
+    temperature = 1;
+    return {};
+  }
+  if (at_lo.first >= 0) {
+    temperature = kMaxT;
+    return {};
+  }
+  if (at_hi.first <= 0) {
+    temperature = kMinT;
+    return {};
+  }
   double b = 1.0;
   for (int it = 0; it < 100; ++it) {
     const Slope g = slope_at(b);
-    if (g.first > 0) hi = b; else lo = b;
+    if (g.first > 0)
+      hi = b;
+    else
+      lo = b;
     double next = g.second > 0 ? b - g.first / g.second : 0.5 * (lo + hi);
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);  // Newton left the bracket: bisect
-    if (std::fabs(next - b) <= 1e-9 * b || hi - lo <= 1e-12 * b) { b = next; break; }
+    if (std::fabs(next - b) <= 1e-9 * b || hi - lo <= 1e-12 * b) {
+      b = next;
+      break;
+    }
     b = next;
   }
   temperature = static_cast<float>(1 / b);

@@ -1,4 +1,7 @@
-// Scalar twins of the row kernels (see kernels.hpp). The derivation lives here, in plain C++.
+// Scalar twins of the row kernels (see kernels.hpp): what the scalar WebAssembly build runs, and what the tests hold
+// the SIMD variants to. The exp they share, with its derivation (range reduction, polynomial, underflow cut-off), is
+// in exp_scalar.hpp; exact_exp, for seeded sampling, in exact.hpp. Here: max subtraction, the blocked sums, how NaN and
+// -Infinity pass through, and the loops.
 #include <algorithm>
 #include <cmath>
 #include <limits>

@@ -158,15 +158,15 @@ HWY_INLINE double exp_sum_loop(const float* in, float* out, std::size_t n, float
   return block_sum(
       n,
       [&](std::size_t i) {
-        const V e = exp2_vec<kCut>(d, exp2_arg(hn::LoadU(d, in + i), vmax, vk));
-        if constexpr (kStore) hn::StoreU(e, d, out + i);
-        return e;
+    const V e = exp2_vec<kCut>(d, exp2_arg(hn::LoadU(d, in + i), vmax, vk));
+    if constexpr (kStore) hn::StoreU(e, d, out + i);
+    return e;
       },
       [&](std::size_t i, std::size_t c) {
-        const V e = exp2_vec<true>(d, exp2_arg(load_tail(d, in + i, c, kNegInf), vmax, vk));
-        if constexpr (kStore) store_tail(d, e, out + i, c);
-        return e;
-      });
+    const V e = exp2_vec<true>(d, exp2_arg(load_tail(d, in + i, c, kNegInf), vmax, vk));
+    if constexpr (kStore) store_tail(d, e, out + i, c);
+    return e;
+  });
 }
 
 template <bool kCut>

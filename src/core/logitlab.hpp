@@ -41,9 +41,9 @@ enum class Reduction : int32_t { mean = 0, sum = 1, none = 2 };
 // 'mean' over no counted rows (all ignored, or zero total weight) is 0 instead of NaN.
 struct CrossEntropyOptions {
   Reduction reduction = Reduction::mean;
-  float label_smoothing = 0.0f;          // in [0, 1]: target becomes (1 - eps) y + eps / C
-  int32_t ignore_index = -100;           // rows with this index target have loss 0 and gradient 0
-  std::span<const float> weight = {};    // empty, or C finite non-negative class weights
+  float label_smoothing = 0.0f;        // in [0, 1]: target becomes (1 - eps) y + eps / C
+  int32_t ignore_index = -100;         // rows with this index target have loss 0 and gradient 0
+  std::span<const float> weight = {};  // empty, or C finite non-negative class weights
 };
 
 // Targets are either one class index per row, or rows * C probabilities (each row summing to 1 within 1e-3).
@@ -66,12 +66,12 @@ Status top_k(std::span<const float> logits, std::size_t k, std::span<int32_t> in
 
 struct SampleOptions {
   float temperature = 1.0f;
-  std::size_t top_k = 0;                 // 0 = off
-  float top_p = 1.0f;                    // (0, 1]; 1 = off
-  float min_p = 0.0f;                    // [0, 1]; 0 = off
-  float repetition_penalty = 1.0f;       // > 0; 1 = off
-  std::span<const int32_t> history = {}; // tokens the penalty applies to (each once, however often repeated)
-  bool temperature_last = false;         // apply temperature after the filters (llama.cpp order)
+  std::size_t top_k = 0;                  // 0 = off
+  float top_p = 1.0f;                     // (0, 1]; 1 = off
+  float min_p = 0.0f;                     // [0, 1]; 0 = off
+  float repetition_penalty = 1.0f;        // > 0; 1 = off
+  std::span<const int32_t> history = {};  // tokens the penalty applies to (each once, however often repeated)
+  bool temperature_last = false;          // apply temperature after the filters (llama.cpp order)
   uint32_t seed = 0;
 };
 
@@ -93,22 +93,25 @@ Status fit_temperature(std::span<const float> logits, std::size_t rows, const Ta
 // Every intermediate of one row, for teaching. Each span has C entries (or is empty when not wanted).
 struct TraceOptions {
   float temperature = 1.0f;
-  int32_t target = -1;                   // < 0: no loss or gradient
+  int32_t target = -1;  // < 0: no loss or gradient
   float label_smoothing = 0.0f;
-  SampleOptions sampling = {};           // its temperature is ignored in favour of `temperature`
+  SampleOptions sampling = {};  // its temperature is ignored in favour of `temperature`
   bool with_sampling = false;
 };
 struct TraceResult {
-  std::span<float> scaled;               // z / T
-  std::span<float> shifted;              // z / T - max
-  std::span<float> exps;                 // exp(shifted)
-  std::span<float> probabilities;        // exps / sum
-  std::span<float> log_probabilities;    // shifted - log(sum)
-  std::span<float> gradient;             // (with target) p - y, w.r.t. raw logits
-  std::span<uint8_t> kept;               // (with sampling) 1 for kept classes
-  std::span<float> kept_probabilities;   // (with sampling) renormalised over the kept set
+  std::span<float> scaled;              // z / T
+  std::span<float> shifted;             // z / T - max
+  std::span<float> exps;                // exp(shifted)
+  std::span<float> probabilities;       // exps / sum
+  std::span<float> log_probabilities;   // shifted - log(sum)
+  std::span<float> gradient;            // (with target) p - y, w.r.t. raw logits
+  std::span<uint8_t> kept;              // (with sampling) 1 for kept classes
+  std::span<float> kept_probabilities;  // (with sampling) renormalised over the kept set
   float max = 0, sum = 0, log_sum_exp = 0, entropy = 0, loss = 0;
 };
 Status trace(std::span<const float> logits, const TraceOptions& options, TraceResult& result);
+
+// True when this build's row kernels run on SIMD vectors (false for WebAssembly built without -msimd128).
+bool simd_available();
 
 }  // namespace logitlab

@@ -11,9 +11,7 @@ namespace logitlab::detail {
 template <typename T>
 struct ByValueDesc {
   const T* values;
-  bool operator()(int32_t a, int32_t b) const {
-    return values[a] > values[b] || (values[a] == values[b] && a < b);
-  }
+  bool operator()(int32_t a, int32_t b) const { return values[a] > values[b] || (values[a] == values[b] && a < b); }
 };
 
 // Moves the k first elements in `order` to the front, sorted: O(n log k) for small k, O(n + k log k) otherwise.

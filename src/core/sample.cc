@@ -7,7 +7,7 @@
 #include <numeric>
 #include <vector>
 
-#include "batch.hpp"
+#include "dispatch.hpp"
 #include "exact.hpp"
 #include "order.hpp"
 
@@ -71,10 +71,10 @@ double weigh(Distribution& d, const std::vector<double>& s) {
   return max;
 }
 
-// The nucleus: the shortest prefix of `order` sorted by `before` whose weight reaches `goal`. Classes go into buckets by
-// how far below the max they are (bucket order agrees with `before`); bucket masses, summed in `order`'s order, locate
-// the bucket where the running mass reaches the goal, and only that bucket's classes are sorted: linear time unless
-// most classes share that bucket (then n log n, as a full sort). Clears kept[] for the classes after the nucleus.
+// The nucleus: the shortest prefix of `order` sorted by `before` whose weight reaches `goal`. Classes go into buckets
+// by how far below the max they are (bucket order agrees with `before`); bucket masses, summed in `order`'s order,
+// locate the bucket where the running mass reaches the goal, and only that bucket's classes are sorted: linear time
+// unless most classes share that bucket (then n log n, as a full sort). Clears kept[] past the nucleus.
 void keep_nucleus(const std::vector<int32_t>& order, const std::vector<double>& s, double max, const double* weight,
                   const detail::ByValueDesc<double>& before, double goal, std::vector<uint8_t>& kept) {
   constexpr std::size_t kBuckets = 2048;

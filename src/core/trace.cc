@@ -1,7 +1,7 @@
 // Every intermediate of one row, computed by the same kernels as the public functions, for the lessons.
 #include <cmath>
 
-#include "batch.hpp"
+#include "dispatch.hpp"
 
 namespace logitlab {
 using detail::k;

@@ -5,7 +5,7 @@ export * from './logitlab.js';
 
 /**
  * Loads logitlab from the WebAssembly embedded in this module: no `.wasm` file to serve or copy and no request
- * beyond the module itself (about 100 KB gzipped, both builds). The embedded module is compiled once per page, worker
+ * beyond the module itself (about 117 kB gzipped, both builds). The embedded module is compiled once per page, worker
  * or process; creating a second lab reuses it. `locateFile`, `wasmBinary` and `wasmModule` still override.
  * @throws {TypeError} for an unknown option or one of the wrong type. {Error} when `simd: true` is unsupported.
  * @example

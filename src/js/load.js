@@ -1,5 +1,7 @@
 // Loading: pick the SIMD or scalar build, get its bytes (beside the module, from disk in Node, or as given), compile
 // each build once per page or process, and instantiate it through Emscripten's glue with our compiled module.
+import { checkOptions } from './checks.js';
+import { typeError } from './errors.js';
 import { makeLab } from './lab.js';
 
 // The smallest module that uses a SIMD128 instruction: () -> v128 { i8x16.splat(i32.const 0) }.
@@ -68,8 +70,9 @@ async function compileFrom(location) {
 // say what the page actually needs.
 function explainCsp(error) {
   if (/Content.Security.Policy|unsafe-eval/i.test(String(error?.message))) {
-    throw new Error("logitlab: this page's Content-Security-Policy does not allow WebAssembly; add 'wasm-unsafe-eval' " +
-      "to script-src (e.g. script-src 'self' 'wasm-unsafe-eval'); 'unsafe-eval' is not needed", { cause: error });
+    throw new Error("logitlab: this page's Content-Security-Policy does not allow WebAssembly; " +
+      "add 'wasm-unsafe-eval' to script-src (e.g. script-src 'self' 'wasm-unsafe-eval'); 'unsafe-eval' is not needed",
+      { cause: error });
   }
   throw error;
 }
@@ -91,12 +94,8 @@ function compileOnce(key, make) {
 
 // builds: { simd: { name, url, bytes?, glue }, scalar: {...} }
 export async function createLab(options, builds, version) {
-  if (options !== undefined && (options === null || typeof options !== 'object'))
-    throw new TypeError(`logitlab.createLogitLab: options must be an object, got ${String(options)}`);
-  const o = options ?? {};
-  for (const key of Object.keys(o))
-    if (!['simd', 'locateFile', 'wasmBinary', 'wasmModule'].includes(key))
-      throw new TypeError(`logitlab.createLogitLab: unknown option ${JSON.stringify(key)}; known options: simd, locateFile, wasmBinary, wasmModule`);
+  if (options === null) throw typeError('createLogitLab', 'options', 'an object', options);
+  const o = checkOptions('createLogitLab', options, ['simd', 'locateFile', 'wasmBinary', 'wasmModule']);
   if (o.simd !== undefined && typeof o.simd !== 'boolean')
     throw new TypeError(`logitlab.createLogitLab: simd must be a boolean, got ${String(o.simd)}`);
   const supported = simdSupported();
@@ -115,10 +114,12 @@ export async function createLab(options, builds, version) {
       throw new TypeError('logitlab.createLogitLab: wasmBinary must be an ArrayBuffer or a typed array');
     modulePromise = WebAssembly.compile(o.wasmBinary);
   } else if (o.locateFile !== undefined) {
-    if (typeof o.locateFile !== 'function') throw new TypeError('logitlab.createLogitLab: locateFile must be a function');
+    if (typeof o.locateFile !== 'function')
+      throw new TypeError('logitlab.createLogitLab: locateFile must be a function');
     const url = o.locateFile(build.name);
     if (!(typeof url === 'string' || url instanceof URL))
-      throw new TypeError(`logitlab.createLogitLab: locateFile(${JSON.stringify(build.name)}) must return a string or a URL`);
+      throw new TypeError(`logitlab.createLogitLab: locateFile(${JSON.stringify(build.name)}) ` +
+        'must return a string or a URL');
     modulePromise = compileOnce(`url:${url}`, () => compileFrom(url));
   } else if (build.bytes) {
     modulePromise = compileOnce(`inline:${build.name}`, () => WebAssembly.compile(build.bytes()));

@@ -1,7 +1,7 @@
-// Types for logitlab, written by hand to match API.md; each declaration carries what a caller needs: defaults, units and
-// the errors thrown. Every function validates its arguments: bad input throws (TypeError for a wrong type, RangeError
-// for a bad value, the message naming the argument, the value and, for array entries, the index); nothing returns NaN
-// silently and nothing in the caller's arrays is changed (except `out`).
+// Types for logitlab, written by hand to match API.md; each declaration carries what a caller needs: defaults, units
+// and the errors thrown. Every function validates its arguments: bad input throws (TypeError for a wrong type,
+// RangeError for a bad value, the message naming the argument, the value and, for array entries, the index); nothing
+// returns NaN silently and nothing in the caller's arrays is changed (except `out`).
 
 /**
  * A new Float32Array the library allocated, over a plain (non-shared) ArrayBuffer of its own (safe to transfer).
@@ -252,7 +252,8 @@ export interface LogitLab {
    * A buffer of `length` float32 values in WebAssembly memory, zero-filled; pass it as input or `out` to copy nothing.
    * Call `free()` when done.
    * @param length a positive integer, in elements.
-   * @throws {RangeError} when not a positive integer, or when memory cannot grow that far. {TypeError} when not a number.
+   * @throws {RangeError} when not a positive integer, or when memory cannot grow that far.
+   *   {TypeError} when not a number.
    */
   alloc(length: number): LabBuffer;
 

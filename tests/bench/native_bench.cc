@@ -1,5 +1,5 @@
 // The native limit: the same C++ core the WebAssembly builds run, compiled with -O3 -march=native, on the workloads of
-// tests/bench/workloads.js (same generator, so the same logits), checked against a double-precision reference and then
+// tests/bench/workloads.js (same generator, so the same logits), checked against the tests' float64 reference and then
 // timed round-robin like the JS worker (by this thread's CPU time, and wall time beside it). Writes the worker's JSON
 // format to the path given as the last argument.
 //
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "logitlab.hpp"
+#include "reference.hpp"
 
 namespace {
 
@@ -75,23 +76,13 @@ Input make_input(const Workload& w, uint32_t seed = 20250) {
   return in;
 }
 
-struct RowLse {
-  double max, sum, lse;
-};
-
-RowLse row_lse(const float* x, std::size_t C) {
-  double max = -INFINITY, sum = 0;
-  for (std::size_t i = 0; i < C; ++i) max = std::max(max, static_cast<double>(x[i]));
-  for (std::size_t i = 0; i < C; ++i) sum += std::exp(x[i] - max);
-  return {max, sum, max + std::log(sum)};
-}
-
 double relative(double got, double ref, double floor) {
   const double e = std::fabs(got - ref) / std::max(std::fabs(ref), floor);
   return std::isnan(e) ? INFINITY : e;
 }
 
-// Checks one workload against double precision; returns the max relative error (0/inf for sampling) and a note.
+// Checks one workload against the tests' float64 reference; returns the max relative error (0/inf for sampling) and
+// a note.
 double verify(const Workload& w, const Input& in, std::string& note) {
   const std::size_t C = w.classes, n = w.rows * C;
   const logitlab::Batch batch{in.logits, w.rows, 1.0f};
@@ -101,42 +92,26 @@ double verify(const Workload& w, const Input& in, std::string& note) {
     const auto status = w.op == Workload::softmax ? logitlab::softmax(batch, out) : logitlab::log_softmax(batch, out);
     if (!status) return INFINITY;
     for (std::size_t r = 0; r < w.rows; ++r) {
-      const float* x = in.logits.data() + r * C;
-      const RowLse l = row_lse(x, C);
-      for (std::size_t i = 0; i < C; ++i) {
-        const double ref = w.op == Workload::softmax ? std::exp(x[i] - l.max) / l.sum : x[i] - l.lse;
-        const double floor = w.op == Workload::softmax ? kProbabilityFloor : kLogFloor;
-        worst = std::max(worst, relative(out[r * C + i], ref, floor));
-      }
+      const ref::Row row = ref::row(in.logits.data() + r * C, C, 1.0);
+      const std::vector<double>& want = w.op == Workload::softmax ? row.p : row.logp;
+      const double floor = w.op == Workload::softmax ? kProbabilityFloor : kLogFloor;
+      for (std::size_t i = 0; i < C; ++i) worst = std::max(worst, relative(out[r * C + i], want[i], floor));
     }
     return worst;
   }
   if (w.op == Workload::cross_entropy) {
     float loss = 0;
     if (!logitlab::cross_entropy(batch, {in.targets, {}}, {}, {&loss, 1})) return INFINITY;
-    double total = 0;
-    for (std::size_t r = 0; r < w.rows; ++r) {
-      const float* x = in.logits.data() + r * C;
-      total += row_lse(x, C).lse - x[in.targets[r]];
-    }
-    return relative(loss, total / static_cast<double>(w.rows), kLogFloor);
+    const ref::CeTargets targets{in.targets, {}};
+    const double want = ref::cross_entropy(in.logits.data(), w.rows, C, 1.0, targets, {})[0];
+    return relative(loss, want, kLogFloor);
   }
-  // Sampling: every draw must land in the float64 nucleus (with the 1e-6 slack of workloads.js).
-  const RowLse l = row_lse(in.logits.data(), C);
-  std::vector<double> wt(C);
-  double total = 0;
-  for (std::size_t i = 0; i < C; ++i) total += wt[i] = std::exp(in.logits[i] - l.max);
-  std::vector<int32_t> order(C);
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](int32_t a, int32_t b) { return wt[a] > wt[b] || (wt[a] == wt[b] && a < b); });
+  // Sampling: every draw must land in the float64 nucleus (with the relative 1e-6 slack of workloads.js).
+  ref::SampleOptions nucleus;
+  nucleus.top_p = w.top_p;
+  const ref::Kept k = ref::sample_distribution(in.logits, nucleus, 1e-6);
   std::vector<uint8_t> allowed(C, 0);
-  double cum = 0;
-  for (int32_t c : order) {
-    if (cum >= (w.top_p + 1e-6) * total) break;
-    allowed[c] = 1;
-    cum += wt[c];
-  }
+  for (std::size_t i = 0; i < k.max_keep; ++i) allowed[k.order[i]] = 1;
   int inside = 0;
   for (int s = 1; s <= kSampleDraws; ++s) {
     logitlab::SampleOptions o;
@@ -207,10 +182,14 @@ int main(int argc, char** argv) {
   int rounds = 7;
   const char* path = nullptr;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--rep-ms") && i + 1 < argc) rep_ms = std::atof(argv[++i]);
-    else if (!std::strcmp(argv[i], "--warm-ms") && i + 1 < argc) warm_ms = std::atof(argv[++i]);
-    else if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc) rounds = std::atoi(argv[++i]);
-    else path = argv[i];
+    if (!std::strcmp(argv[i], "--rep-ms") && i + 1 < argc)
+      rep_ms = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--warm-ms") && i + 1 < argc)
+      warm_ms = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc)
+      rounds = std::atoi(argv[++i]);
+    else
+      path = argv[i];
   }
   if (!path) {
     std::fprintf(stderr, "usage: %s [--rep-ms ms] [--warm-ms ms] [--rounds n] out.json\n", argv[0]);
@@ -258,8 +237,10 @@ int main(int argc, char** argv) {
     const Cell& c = cells[k];
     std::fprintf(f, "%s{\"workload\":\"%s\",\"peer\":\"native\",\"logits\":%zu,\"iterations\":%ld,", k ? "," : "",
                  c.w->id, c.w->rows * c.w->classes, c.iterations);
-    if (std::isfinite(c.error)) std::fprintf(f, "\"error\":%.6g,", c.error);
-    else std::fprintf(f, "\"error\":\"Infinity\",");
+    if (std::isfinite(c.error))
+      std::fprintf(f, "\"error\":%.6g,", c.error);
+    else
+      std::fprintf(f, "\"error\":\"Infinity\",");
     if (!c.note.empty()) std::fprintf(f, "\"check\":\"%s\",", c.note.c_str());
     for (const auto* series : {&c.ns, &c.wall_ns}) {
       std::fprintf(f, "%s\"%s\":[", series == &c.ns ? "" : ",", series == &c.ns ? "ns" : "wallNs");

@@ -1,6 +1,7 @@
-// Tiny ONNX models for the onnxruntime-web peer, encoded by hand (protobuf wire format, only the fields we need), so the
-// benchmark needs no ONNX tooling: one node each (Softmax, LogSoftmax, SoftmaxCrossEntropyLoss) over an [N, C] input.
-// Field numbers are those of onnx/onnx.proto (ModelProto, GraphProto, NodeProto, AttributeProto, ValueInfoProto, TypeProto).
+// Tiny ONNX models for the onnxruntime-web peer, encoded by hand (protobuf wire format, only the fields we need), so
+// the benchmark needs no ONNX tooling: one node each (Softmax, LogSoftmax, SoftmaxCrossEntropyLoss) over an [N, C]
+// input. Field numbers are those of onnx/onnx.proto (ModelProto, GraphProto, NodeProto, AttributeProto, ValueInfoProto,
+// TypeProto).
 
 const FLOAT = 1;
 const INT32 = 6;

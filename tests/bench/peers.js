@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as js from './js-kernels.js';
-import { mulberry32 } from './workloads.js';
+import { mulberry32 } from '../js/reference.js';
 import { crossEntropyModel, softmaxModel } from './onnx-models.js';
 
 const require = createRequire(import.meta.url);
@@ -24,7 +24,7 @@ export const PEERS = [
   { id: 'native', label: 'native C++ -O3 -march=native', short: 'native' },
 ];
 
-function logitlabCells(lab, mode) {
+export function logitlabCells(lab, mode) {
   return (w, input) => {
     const { rows } = w;
     const x = input.logits;

@@ -20,8 +20,8 @@ export function aggregate(processes) {
       const key = `${c.workload}|${c.peer}`;
       let a = byKey.get(key);
       if (!a) {
-        a = { workload: c.workload, peer: c.peer, logits: c.logits, perProcess: [], processIndex: [], bestPerProcess: [],
-          wallPerProcess: [], error: 0, failures: [] };
+        a = { workload: c.workload, peer: c.peer, logits: c.logits, perProcess: [], processIndex: [],
+          bestPerProcess: [], wallPerProcess: [], error: 0, failures: [] };
         byKey.set(key, a);
       }
       const error = c.error === 'Infinity' ? Infinity : c.error;
@@ -110,7 +110,8 @@ export function targets(agg, { memory, gzipBytes }) {
   list.push({ name: 'max relative error, every logitlab cell (both builds, all workloads)', target: `≤ ${ERROR_BOUND}`,
     measured: fmtErr(worst.error), met: worst.error <= ERROR_BOUND,
     note: worst.workload ? `worst: ${worst.workload} ${worst.peer}` : '' });
-  const growth = Math.max(...memory.map((m) => Math.max(m.after.simd - m.before.simd, m.after.scalar - m.before.scalar)));
+  const growth = Math.max(...memory.map((m) => Math.max(m.after.simd - m.before.simd,
+    m.after.scalar - m.before.scalar)));
   list.push({ name: 'WebAssembly memory growth during the timed calls', target: '0 bytes', measured: `${growth} bytes`,
     met: growth === 0 });
   list.push({ name: 'SIMD .wasm gzipped (gzip -9)', target: `≤ ${GZIP_BUDGET} bytes`, measured: `${gzipBytes} bytes`,
@@ -143,7 +144,8 @@ function errorCell(c) {
 
 function nucleusNote(agg) {
   const c = [...agg.values()].find((x) => x.nucleus);
-  return c ? ` (top-p 0.9 keeps ${c.nucleus.toLocaleString('en-US')} of ${c.logits.toLocaleString('en-US')} classes)` : '';
+  return c ? ` (top-p 0.9 keeps ${c.nucleus.toLocaleString('en-US')} of ${c.logits.toLocaleString('en-US')} classes)`
+    : '';
 }
 
 export function markdown(agg, list, meta) {
@@ -166,7 +168,8 @@ ${speed}
 
 ## Accuracy: max relative error against float64
 
-Probabilities: |got − ref| / |ref|. Log-probabilities and losses: |got − ref| / max(1, |ref|). Sampling: ${'`'}✓ 64/64${'`'}
+Probabilities: |got − ref| / |ref|. Log-probabilities and losses: |got − ref| / max(1, |ref|). \
+Sampling: ${'`'}✓ 64/64${'`'}
 means every one of 64 seeded draws fell in the float64 top-p nucleus${nucleusNote(agg)}.
 
 ${accuracy}
@@ -214,10 +217,12 @@ export function svg(agg, meta) {
   const height = top + WORKLOADS.length * groupH + 40;
   const x = (v) => left + (Math.log10(v / lo) / Math.log10(hi / lo)) * plot;
   const out = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
+    `viewBox="0 0 ${width} ${height}" ` +
     `font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="11">`);
   out.push(`<title>ns per logit, median, log scale</title><rect width="100%" height="100%" fill="#fff"/>`);
-  out.push(`<text x="${left}" y="20" font-size="14" font-weight="600">Time per logit (ns, median, log scale; lower is better)</text>`);
+  out.push(`<text x="${left}" y="20" font-size="14" font-weight="600">` +
+    'Time per logit (ns, median, log scale; lower is better)</text>');
   out.push(`<text x="${left}" y="36" fill="#57606a">${esc(meta.chartCaption)}</text>`);
   peers.forEach(([, color, label], i) => {
     const lx = left - 200 + (i % 4) * 220, ly = 48 + Math.floor(i / 4) * 22;
@@ -229,7 +234,8 @@ export function svg(agg, meta) {
       const v = d * m;
       if (v > hi * 1.0001) break;
       const gx = x(v).toFixed(1);
-      out.push(`<line x1="${gx}" y1="${top - 6}" x2="${gx}" y2="${height - 34}" stroke="${m === 1 ? '#d0d7de' : '#eef1f4'}"/>`);
+      const stroke = m === 1 ? '#d0d7de' : '#eef1f4';
+      out.push(`<line x1="${gx}" y1="${top - 6}" x2="${gx}" y2="${height - 34}" stroke="${stroke}"/>`);
       const tick = +v.toPrecision(3);
       out.push(`<text x="${gx}" y="${height - 20}" text-anchor="middle" fill="#57606a">${tick}</text>`);
     }

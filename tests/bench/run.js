@@ -77,7 +77,8 @@ function runProcess(cmd, args, label, env) {
   const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'], timeout: 300_000,
     env: { ...process.env, ...env } });
   const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${label} failed (status ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`${label} failed (status ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}`);
   if (r.stderr.trim()) process.stderr.write(r.stderr);
   return seconds;
 }
@@ -194,16 +195,22 @@ async function main() {
   const busy = busyFactor(agg);
   const clock = first.clock === 'thread-cpu'
     ? `Times are CPU time of the measuring thread, so other work on the machine does not inflate them (wall time was ` +
-      `${busy?.toFixed(2)}× that, median over cells: ${busy > 1.15 ? 'the machine was busy' : 'the machine was quiet'}).`
+      `${busy?.toFixed(2)}× that, median over cells: ` +
+      `${busy > 1.15 ? 'the machine was busy' : 'the machine was quiet'}).`
     : 'Times are wall-clock time.';
   const summary = [
     `Measured ${date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu} (${m.cores} cores, ${m.os}), one thread per peer.`,
-    `Node ${versions.node} (V8 ${versions.v8}); logitlab ${versions.logitlab} (git ${versions.git}), built with ${versions.emscripten}; ` +
-      `@tensorflow/tfjs-backend-wasm ${versions.tfjs ?? 'n/a'} (SIMD, single-threaded); onnxruntime-web ${versions.ort ?? 'n/a'} ` +
+    `Node ${versions.node} (V8 ${versions.v8}); logitlab ${versions.logitlab} (git ${versions.git}), ` +
+      `built with ${versions.emscripten}; ` +
+      `@tensorflow/tfjs-backend-wasm ${versions.tfjs ?? 'n/a'} (SIMD, single-threaded); ` +
+      `onnxruntime-web ${versions.ort ?? 'n/a'} ` +
       `(wasm, numThreads = 1); native: ${versions.nativeCompiler}, -O3 -march=native.`,
-    `${args.processes} fresh process${args.processes > 1 ? 'es' : ''} × ${args.rounds} round-robin rounds; each timed repetition ` +
-      `≥ ${args.repMs} ms of warm calls${args.systemMalloc ? '' : '; glibc keeps freed memory for reuse (see run.js)'}. ` +
-      `${args.quick ? 'Quick mode: indicative only. ' : ''}${args.stoppedEarly ? 'Stopped early (time budget). ' : ''}` +
+    `${args.processes} fresh process${args.processes > 1 ? 'es' : ''} × ${args.rounds} round-robin rounds; ` +
+      'each timed repetition ' +
+      `≥ ${args.repMs} ms of warm calls` +
+      `${args.systemMalloc ? '' : '; glibc keeps freed memory for reuse (see run.js)'}. ` +
+      `${args.quick ? 'Quick mode: indicative only. ' : ''}` +
+      `${args.stoppedEarly ? 'Stopped early (time budget). ' : ''}` +
       `Whole run: ${seconds.toFixed(0)} s.`,
     clock,
     ...Object.entries(missing).map(([k, v]) => `Not measured: ${k} (${v}).`),
@@ -212,10 +219,12 @@ async function main() {
     chartCaption: `${m.cpu}, Node ${versions.node}, ${date.slice(0, 10)}; logitlab ${versions.logitlab}, ` +
       `tfjs ${versions.tfjs ?? '–'}, ort-web ${versions.ort ?? '–'}` };
 
-  const cells = [...agg.values()].map(({ failures, ...c }) => ({ ...c, error: Number.isFinite(c.error) ? c.error : 'Infinity',
+  const cells = [...agg.values()].map(({ failures, ...c }) => ({ ...c,
+    error: Number.isFinite(c.error) ? c.error : 'Infinity',
     ...(failures.length ? { failures } : {}) }));
   writeFileSync(path.join(here, 'bench-results.json'), JSON.stringify({
-    date, machine: m, versions, config: args, seconds, clock: first.clock, busyFactor: busy, missing, gzipBytes, memory, meta,
+    date, machine: m, versions, config: args, seconds, clock: first.clock, busyFactor: busy, missing, gzipBytes, memory,
+      meta,
     tfjsTensorLeak: workerResults.map((r) => r.tfjsTensorLeak), targets: list, cells,
   }, null, 1) + '\n');
   writeFileSync(path.join(here, 'results.md'), markdown(agg, list, meta));

@@ -6,6 +6,7 @@
 //
 //   node tests/bench/worker.js [--rep-ms 40] [--warm-ms 200] [--rounds 7] [--only id,id] out.json
 import { writeFileSync } from 'node:fs';
+import { threadCpuClock } from './clock.js';
 import { loadPeers, PEERS } from './peers.js';
 import { logitsOf, makeInput, maxRelativeError, reference, WORKLOADS } from './workloads.js';
 
@@ -25,38 +26,6 @@ function parseArgs(argv) {
 const SAMPLE_DRAWS = 64;
 let sink = 0;  // results flow here so no call is dead code
 
-// CPU time of this (the main) thread in ns, or null where unavailable: WASI's clock_time_get(THREAD_CPUTIME_ID), which
-// Node implements with clock_gettime(CLOCK_THREAD_CPUTIME_ID), read through a one-page module. On a machine shared with
-// other work it counts only the time this thread ran, where wall time also counts the time it waited for a core.
-async function threadCpuClock() {
-  try {
-    const emit = process.emitWarning;
-    process.emitWarning = () => {};  // node:wasi is "experimental" in Node 20
-    let WASI;
-    try {
-      ({ WASI } = await import('node:wasi'));
-    } finally {
-      process.emitWarning = emit;
-    }
-    const wasi = new WASI({ version: 'preview1' });
-    // (module (memory (export "memory") 1))
-    const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 3, 1, 0, 1, 7, 10, 1, 6, 109, 101, 109, 111, 114, 121, 2, 0]);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    wasi.initialize(instance);
-    const word = new BigUint64Array(instance.exports.memory.buffer, 0, 1);
-    const THREAD_CPUTIME_ID = 3;
-    const read = () => {
-      if (wasi.wasiImport.clock_time_get(THREAD_CPUTIME_ID, 0n, 0) !== 0) throw new Error('clock_time_get failed');
-      return Number(word[0]);
-    };
-    const a = read();
-    let x = 0;
-    for (let i = 0; i < 1e6; ++i) x += Math.sqrt(i);
-    return read() > a && x > 0 ? read : null;
-  } catch {
-    return null;
-  }
-}
 let cpuClock = null;
 
 // Runs a cell `iterations` times; returns { wall, cpu } in ms (cpu = wall where there is no thread clock).
@@ -154,7 +123,8 @@ async function main() {
     tfjsTensorLeak: tensorsBefore === undefined ? null : tensorsAfter - tensorsBefore,
     seconds: (performance.now() - started) / 1000,
     sink,
-    cells: cells.map(({ cell, ...rest }) => ({ ...rest, error: Number.isFinite(rest.error) ? rest.error : 'Infinity' })),
+    cells: cells.map(({ cell, ...rest }) =>
+      ({ ...rest, error: Number.isFinite(rest.error) ? rest.error : 'Infinity' })),
   };
   writeFileSync(args.out, JSON.stringify(result));
 }

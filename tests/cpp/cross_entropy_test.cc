@@ -55,8 +55,8 @@ struct Case {
 std::vector<float> loss_of(const Case& c) {
   std::vector<float> loss(c.loss_size(), test::guard_float());
   const ll::Status s = ll::cross_entropy(c.batch(), c.targets(), c.options(), loss);
-  INFO(c.describe() << ": cross_entropy error " << static_cast<int>(s.error) << " row " << s.row << " index "
-                    << s.index << " value " << s.value);
+  INFO(c.describe() << ": cross_entropy error " << static_cast<int>(s.error) << " row " << s.row << " index " << s.index
+                    << " value " << s.value);
   REQUIRE(s.ok());
   return loss;
 }
@@ -140,9 +140,9 @@ std::vector<Case> option_grid(test::Rng& rng, std::size_t rows, std::size_t C, b
               for (std::size_t r = 0; r < rows; ++r)
                 for (std::size_t k = 0; k < C; ++k) {
                   // Class 0 stays unmasked where the row is ignored, so no row is entirely -inf.
-                  const bool target_here = soft ? c.soft[r * C + k] != 0
-                                                : c.indices[r] == c.ignore ? k == 0
-                                                                           : static_cast<std::size_t>(c.indices[r]) == k;
+                  const bool target_here = soft                       ? c.soft[r * C + k] != 0
+                                           : c.indices[r] == c.ignore ? k == 0
+                                                                      : static_cast<std::size_t>(c.indices[r]) == k;
                   if (!target_here && rng.uniform() < 0.25) c.z[r * C + k] = kNegInf;
                 }
             cases.push_back(c);
@@ -159,8 +159,8 @@ void check_loss_and_grad(const Case& c) {
   CHECK(bad.empty());
 
   const std::vector<float> g = grad_of(c);
-  const std::vector<double> want_g = ref::cross_entropy_grad(c.z.data(), c.rows, c.C, c.T, c.ref_targets(),
-                                                             c.ref_options());
+  const std::vector<double> want_g =
+      ref::cross_entropy_grad(c.z.data(), c.rows, c.C, c.T, c.ref_targets(), c.ref_options());
   const double scale = grad_scale(c);
   const std::string bad_g =
       test::mismatches(g, want_g, c.C, [&](double got, double w, std::size_t) { return grad_close(got, w, scale); });
@@ -387,7 +387,8 @@ TEST_CASE("cross_entropy: masks, ignored rows and empty means", "[cross_entropy]
   }
 }
 
-TEST_CASE("cross_entropy_grad when 1 / T, weights or a tiny mean push its factors past float's range", "[cross_entropy]") {
+TEST_CASE("cross_entropy_grad when 1 / T, weights or a tiny mean push its factors past float's range",
+          "[cross_entropy]") {
   // Found by fuzzing: T = 5e-35 with label smoothing and weights made the float factor of p infinite, and a masked
   // class (p = 0) got 0 * inf = NaN instead of its finite gradient -w_c t'_c / (T d).
   test::Rng rng(411);
@@ -397,14 +398,14 @@ TEST_CASE("cross_entropy_grad when 1 / T, weights or a tiny mean push its factor
         Case c;
         c.rows = 3, c.C = 33, c.T = T, c.reduction = reduction, c.smoothing = 1.0f;
         c.z = test::normal_logits(rng, c.rows * c.C, 1e-30);  // differences small enough for exp to stay above 0
-        c.z[0] = -test::kInf;                                  // a masked class: p = 0
+        c.z[0] = -test::kInf;                                 // a masked class: p = 0
         c.weight.resize(c.C);
         for (float& w : c.weight) w = T == 1.0f ? 1e-37f : static_cast<float>(rng.uniform(1, 1e4));  // tiny d at T = 1
         add_targets(rng, c, soft, false);
         INFO(c.describe());
         const std::vector<float> g = grad_of(c);
-        const std::vector<double> want = ref::cross_entropy_grad(c.z.data(), c.rows, c.C, c.T, c.ref_targets(),
-                                                                 c.ref_options());
+        const std::vector<double> want =
+            ref::cross_entropy_grad(c.z.data(), c.rows, c.C, c.T, c.ref_targets(), c.ref_options());
         std::size_t nan = 0;
         for (float v : g) nan += std::isnan(v);
         CHECK(nan == 0);

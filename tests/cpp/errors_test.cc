@@ -36,9 +36,9 @@ struct Args {
   std::vector<int32_t> history;
   int32_t trace_target = -1;
   bool trace_sampling = false;
-  int out_delta = 0;        // added to the first output's correct length
-  int second_out_delta = 0; // added to the second output's (top_k values, sample_distribution probabilities,
-                            // trace gradient / kept)
+  int out_delta = 0;         // added to the first output's correct length
+  int second_out_delta = 0;  // added to the second output's (top_k values, sample_distribution probabilities,
+                             // trace gradient / kept)
 };
 
 const int32_t kSentinelIndex = -12345;
@@ -65,7 +65,8 @@ ll::SampleOptions sampling(const Args& a) {
 }
 
 // A function that writes `n` floats per call.
-Call vector_call(std::function<ll::Status(const Args&, std::span<float>)> f, std::function<std::size_t(const Args&)> n) {
+Call vector_call(std::function<ll::Status(const Args&, std::span<float>)> f,
+                 std::function<std::size_t(const Args&)> n) {
   return [f, n](const Args& a, bool& touched) {
     const float g = test::guard_float();
     std::vector<float> out(sized(n(a), a.out_delta), g);
@@ -81,33 +82,44 @@ struct Function {
 };
 
 Function softmax_fn() {
-  return {"softmax", vector_call([](const Args& a, std::span<float> o) { return ll::softmax({a.z, a.rows, a.T}, o); },
-                                 [](const Args& a) { return a.z.size(); })};
+  return {"softmax", vector_call(
+                         [](const Args& a, std::span<float> o) {
+    return ll::softmax({a.z, a.rows, a.T}, o);
+                         },
+                         [](const Args& a) { return a.z.size(); })};
 }
 Function log_softmax_fn() {
-  return {"log_softmax",
-          vector_call([](const Args& a, std::span<float> o) { return ll::log_softmax({a.z, a.rows, a.T}, o); },
-                      [](const Args& a) { return a.z.size(); })};
+  return {"log_softmax", vector_call(
+                             [](const Args& a, std::span<float> o) {
+    return ll::log_softmax({a.z, a.rows, a.T}, o);
+                             },
+                             [](const Args& a) { return a.z.size(); })};
 }
 Function log_sum_exp_fn() {
-  return {"log_sum_exp",
-          vector_call([](const Args& a, std::span<float> o) { return ll::log_sum_exp({a.z, a.rows, a.T}, o); },
-                      [](const Args& a) { return a.rows; })};
+  return {"log_sum_exp", vector_call(
+                             [](const Args& a, std::span<float> o) {
+    return ll::log_sum_exp({a.z, a.rows, a.T}, o);
+                             },
+                             [](const Args& a) { return a.rows; })};
 }
 Function entropy_fn() {
-  return {"entropy", vector_call([](const Args& a, std::span<float> o) { return ll::entropy({a.z, a.rows, a.T}, o); },
-                                 [](const Args& a) { return a.rows; })};
+  return {"entropy", vector_call(
+                         [](const Args& a, std::span<float> o) {
+    return ll::entropy({a.z, a.rows, a.T}, o);
+                         },
+                         [](const Args& a) { return a.rows; })};
 }
 Function cross_entropy_fn() {
-  return {"cross_entropy",
-          vector_call([](const Args& a,
-                         std::span<float> o) { return ll::cross_entropy({a.z, a.rows, a.T}, targets(a), ce(a), o); },
-                      [](const Args& a) { return a.reduction == ll::Reduction::none ? a.rows : 1; })};
+  return {"cross_entropy", vector_call(
+                               [](const Args& a, std::span<float> o) {
+    return ll::cross_entropy({a.z, a.rows, a.T}, targets(a), ce(a), o);
+                               },
+                               [](const Args& a) { return a.reduction == ll::Reduction::none ? a.rows : 1; })};
 }
 Function cross_entropy_grad_fn() {
   return {"cross_entropy_grad", vector_call(
                                     [](const Args& a, std::span<float> o) {
-                                      return ll::cross_entropy_grad({a.z, a.rows, a.T}, targets(a), ce(a), o);
+    return ll::cross_entropy_grad({a.z, a.rows, a.T}, targets(a), ce(a), o);
                                     },
                                     [](const Args& a) { return a.z.size(); })};
 }
@@ -159,9 +171,8 @@ Function trace_fn() {
             const ll::Status s = ll::trace(a.z, o, r);
             touched = changed(scaled, g) || changed(shifted, g) || changed(exps, g) || changed(p, g) ||
                       changed(lp, g) || changed(grad, g) || changed(kept, uint8_t{77}) || changed(kept_p, g) ||
-                      !test::same_bits(r.max, g) || !test::same_bits(r.sum, g) ||
-                      !test::same_bits(r.log_sum_exp, g) || !test::same_bits(r.entropy, g) ||
-                      !test::same_bits(r.loss, g);
+                      !test::same_bits(r.max, g) || !test::same_bits(r.sum, g) || !test::same_bits(r.log_sum_exp, g) ||
+                      !test::same_bits(r.entropy, g) || !test::same_bits(r.loss, g);
             return s;
           }};
 }
@@ -189,8 +200,10 @@ void expect(const Function& f, const Args& a, const Want& w, const std::string& 
   CHECK(s.error == w.error);
   CHECK(s.row == w.row);
   CHECK(s.index == w.index);
-  if (std::isnan(w.value)) CHECK(std::isnan(s.value));
-  else CHECK(s.value == Approx(w.value).epsilon(1e-6));
+  if (std::isnan(w.value))
+    CHECK(std::isnan(s.value));
+  else
+    CHECK(s.value == Approx(w.value).epsilon(1e-6));
   INFO("outputs changed on error");
   CHECK_FALSE(touched);
 }
@@ -263,13 +276,13 @@ TEST_CASE("errors: targets", "[errors]") {
   Args count;
   count.y = {0, 1, 2};
   expect_all(target_functions(), count, {Error::target_count, 0, 0, 3}, "3 targets for 2 rows");
-  for (const auto& [y, row, value] : {std::tuple{std::vector<int32_t>{0, 3}, 1, 3},
-                                      std::tuple{std::vector<int32_t>{-1, 0}, 0, -1},
-                                      std::tuple{std::vector<int32_t>{-100, 7}, 1, 7}}) {
+  for (const auto& [y, row, value] :
+       {std::tuple{std::vector<int32_t>{0, 3}, 1, 3}, std::tuple{std::vector<int32_t>{-1, 0}, 0, -1},
+        std::tuple{std::vector<int32_t>{-100, 7}, 1, 7}}) {
     Args a;
     a.y = y;
-    expect_all(target_functions(), a, {Error::target_out_of_range, static_cast<std::size_t>(row), 0,
-                                       static_cast<double>(value)},
+    expect_all(target_functions(), a,
+               {Error::target_out_of_range, static_cast<std::size_t>(row), 0, static_cast<double>(value)},
                "targets " + std::to_string(y[0]) + ", " + std::to_string(y[1]));
   }
   Args trace_target;
@@ -362,7 +375,8 @@ TEST_CASE("errors: outputs of the wrong length report their length", "[errors]")
     a.out_delta = delta;
     for (const Function& f : batch_functions()) {
       const std::size_t right = f.name == "log_sum_exp" || f.name == "entropy" ? 2 : f.name == "cross_entropy" ? 1 : 6;
-      expect(f, a, {Error::out_length, 0, 0, static_cast<double>(sized(right, delta))}, "out length off by " + std::to_string(delta));
+      expect(f, a, {Error::out_length, 0, 0, static_cast<double>(sized(right, delta))},
+             "out length off by " + std::to_string(delta));
     }
     Args none = a;
     none.reduction = ll::Reduction::none;

@@ -114,7 +114,7 @@ TEST_CASE("fit_temperature: 1 where the loss does not depend on T", "[fit_temper
   test::Rng rng(405);
   const std::vector<float> z = test::normal_logits(rng, 40, 2);
   CHECK(fit(z, 10, {std::vector<int32_t>(10, -100)}) == 1.0f);  // no counted row
-  CHECK(fit(z, 40, {std::vector<int32_t>(40, 0)}) == 1.0f);      // C = 1: every probability is 1
+  CHECK(fit(z, 40, {std::vector<int32_t>(40, 0)}) == 1.0f);     // C = 1: every probability is 1
   std::vector<float> flat(40);
   for (std::size_t r = 0; r < 10; ++r)
     for (std::size_t c = 0; c < 4; ++c) flat[r * 4 + c] = static_cast<float>(r) - 3.5f;  // equal logits in each row

@@ -59,9 +59,8 @@ void check_batch(const std::vector<float>& z, std::size_t rows, float T, const s
   const std::string bad_lp = test::log_mismatches(lp.values(), want_lp, C);
   const std::string bad_lse = test::log_mismatches(lse.values(), want_lse, 1);
   const std::string bad_h = test::log_mismatches(h.values(), want_h, 1);
-  const std::string bad_sum =
-      test::mismatches(row_sum_error, std::vector<double>(rows, 0.0), 1,
-                       [](double got, double, std::size_t) { return std::fabs(got) <= 2e-5; });
+  const std::string bad_sum = test::mismatches(row_sum_error, std::vector<double>(rows, 0.0), 1,
+                                               [](double got, double, std::size_t) { return std::fabs(got) <= 2e-5; });
   INFO("softmax: " << bad_p);
   CHECK(bad_p.empty());
   INFO("softmax of masked classes: " << masked_p);
@@ -88,12 +87,13 @@ std::vector<Family> families() {
       {"normal(0, 4)", 1.0f, [](Rng& r, std::size_t n) { return test::normal_logits(r, n, 4); }},
       {"uniform [90, 100] (naive exp overflows)", 1.0f,
        [](Rng& r, std::size_t n) { return test::uniform_logits(r, n, 90, 100); }},
-      {"uniform [90, 100] at T = 0.25", 0.25f, [](Rng& r, std::size_t n) { return test::uniform_logits(r, n, 90, 100); }},
+      {"uniform [90, 100] at T = 0.25", 0.25f,
+       [](Rng& r, std::size_t n) { return test::uniform_logits(r, n, 90, 100); }},
       {"normal(0, 6) with 40% -inf masks, T = 1.7", 1.7f,
        [](Rng& r, std::size_t n) {
-         auto z = test::normal_logits(r, n, 6);
-         test::mask(r, z, n, 0.4);
-         return z;
+    auto z = test::normal_logits(r, n, 6);
+    test::mask(r, z, n, 0.4);
+    return z;
        }},
       {"uniform [-200, 50] (exp underflows)", 1.0f,
        [](Rng& r, std::size_t n) { return test::uniform_logits(r, n, -200, 50); }},
@@ -101,7 +101,7 @@ std::vector<Family> families() {
        [](Rng& r, std::size_t n) { return test::normal_logits(r, n, 2); }},
       {"normal(0, 30) at T = 40 (nearly uniform)", 40.0f,
        [](Rng& r, std::size_t n) { return test::normal_logits(r, n, 30); }},
-  };
+      };
 }
 
 }  // namespace

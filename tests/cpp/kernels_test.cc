@@ -43,25 +43,25 @@ std::vector<Data> data_families() {
        [](Rng& r, std::size_t n) { return test::uniform_logits(r, n, 90, 100); }},
       {"uniform [-60, 0], T = 0.7 (x down to -86, just above the cut-off)", 0.7f, true,
        [](Rng& r, std::size_t n) {
-         auto z = test::uniform_logits(r, n, -60, 0);
-         z[r.below(n)] = 0;  // x = (z - max) / T >= -60 / 0.7
-         return z;
+    auto z = test::uniform_logits(r, n, -60, 0);
+    z[r.below(n)] = 0;  // x = (z - max) / T >= -60 / 0.7
+    return z;
        }},
       {"normal(0, 8) with 30% -inf masks, T = 1.7", 1.7f, false,
        [](Rng& r, std::size_t n) {
-         auto z = test::normal_logits(r, n, 8);
-         test::mask(r, z, n, 0.3);
-         return z;
+    auto z = test::normal_logits(r, n, 8);
+    test::mask(r, z, n, 0.3);
+    return z;
        }},
       {"normal(0, 3) with 10% -inf masks, T = 1", 1.0f, false,
        [](Rng& r, std::size_t n) {
-         auto z = test::normal_logits(r, n, 3);
-         test::mask(r, z, n, 0.1);
-         return z;
+    auto z = test::normal_logits(r, n, 3);
+    test::mask(r, z, n, 0.1);
+    return z;
        }},
       {"uniform [-200, 50] (exp underflows), T = 1", 1.0f, false,
        [](Rng& r, std::size_t n) { return test::uniform_logits(r, n, -200, 50); }},
-  };
+      };
 }
 
 // One row laid out twice, `offset` floats into its buffers: ending exactly at the end of its allocation, and followed
@@ -100,19 +100,17 @@ std::string where(const Variant& v, std::size_t offset, bool poisoned) {
   return std::string(v.name) + " offset " + std::to_string(offset) + (poisoned ? " (NaN poison after)" : "");
 }
 
-#define REPORT(problems, context)  \
-  do {                             \
-    INFO(context);                 \
-    INFO((problems).text());       \
-    CHECK((problems).empty());     \
+#define REPORT(problems, context) \
+  do {                            \
+    INFO(context);                \
+    INFO((problems).text());      \
+    CHECK((problems).empty());    \
   } while (0)
 
 float row_max(const std::vector<float>& z) { return *std::max_element(z.begin(), z.end()); }
 
 // The double reference of x = (z - max) / T (the kernels compute u = x log2(e) in float, exp_scalar.hpp).
-double x_double(float z, float max, float inv_t) {
-  return (static_cast<double>(z) - max) * static_cast<double>(inv_t);
-}
+double x_double(float z, float max, float inv_t) { return (static_cast<double>(z) - max) * static_cast<double>(inv_t); }
 
 // exp(x) of every entry of a row: the double reference, and whether the float u the kernels compute is below the
 // cut-off (then the result must be exactly 0).
@@ -155,8 +153,8 @@ ExpReference exp_reference(const std::vector<float>& z, float max, float inv_t) 
   return r;
 }
 
-// The two variants' exp of the same float u: bit for bit in WebAssembly, where neither has fused multiply-adds; natively
-// the vector polynomial fuses them: a few ulps apart.
+// The two variants' exp of the same float u: bit for bit in WebAssembly, where neither has fused multiply-adds;
+// natively the vector polynomial fuses them: a few ulps apart.
 bool twins_agree(float simd, float scalar, double factor) {
 #if defined(__wasm__)
   (void)factor;
@@ -199,9 +197,8 @@ TEST_CASE("max_scan finds max and min, flags NaN, and ignores it", "[kernels]") 
         for (bool poisoned : {false, true}) {
           const kn::MaxScan s = v.table->max_scan(in.at(poisoned), n);
           p.expect(s.max == want_max && s.min == want_min && !s.has_nan, [&] {
-            return where(v, off, poisoned) + ": max " + test::show(s.max) + " min " + test::show(s.min) +
-                   " has_nan " + std::to_string(s.has_nan) + ", want " + test::show(want_max) + " / " +
-                   test::show(want_min) + " / 0";
+            return where(v, off, poisoned) + ": max " + test::show(s.max) + " min " + test::show(s.min) + " has_nan " +
+                   std::to_string(s.has_nan) + ", want " + test::show(want_max) + " / " + test::show(want_min) + " / 0";
           });
         }
       }
@@ -228,9 +225,9 @@ TEST_CASE("max_scan with a NaN or +inf at the start, middle and end", "[kernels]
           const Input in(z, off), inf_in(with_inf, off);
           const kn::MaxScan s = v.table->max_scan(in.at(false), n);
           p.expect(s.has_nan && s.max == want_max && s.min == want_min, [&] {
-            return where(v, off, false) + ": NaN at " + std::to_string(pos) + ": has_nan " +
-                   std::to_string(s.has_nan) + " max " + test::show(s.max) + " min " + test::show(s.min) +
-                   ", want 1 / " + test::show(want_max) + " / " + test::show(want_min);
+            return where(v, off, false) + ": NaN at " + std::to_string(pos) + ": has_nan " + std::to_string(s.has_nan) +
+                   " max " + test::show(s.max) + " min " + test::show(s.min) + ", want 1 / " + test::show(want_max) +
+                   " / " + test::show(want_min);
           });
           const kn::MaxScan si = v.table->max_scan(inf_in.at(true), n);
           p.expect(!si.has_nan && si.max == test::kInf, [&] {
@@ -305,7 +302,8 @@ TEST_CASE("exp kernels against double, their twins, and every layout", "[kernels
           // Where every x is above the cut-off, the unmasked kernels must give exactly the same bits.
           if (data.above_cutoff) {
             const double u = v.table->exp_sum_unmasked(in.at(poisoned), n, max, inv_t);
-            p.expect(u == sum, [&] { return at + ": exp_sum_unmasked " + test::show(u) + " != exp_sum " + test::show(sum); });
+            p.expect(u == sum,
+                     [&] { return at + ": exp_sum_unmasked " + test::show(u) + " != exp_sum " + test::show(sum); });
             test::Guarded<float> ustore(n, off, g), uscaled(n, off, g);
             const double us = v.table->exp_store_sum_unmasked(in.at(poisoned), ustore.data(), n, max, inv_t);
             v.table->exp_scale_unmasked(in.at(poisoned), uscaled.data(), n, max, inv_t, factor);
@@ -314,13 +312,12 @@ TEST_CASE("exp kernels against double, their twins, and every layout", "[kernels
                      "), guards intact " + std::to_string(ustore.guards_intact()) + "/" +
                      std::to_string(uscaled.guards_intact());
             });
-            p.expect(test::exact_mismatches(ustore, store, n).empty() &&
-                         test::exact_mismatches(uscaled, scaled, n).empty(),
-                     [&] {
-                       return at + ": unmasked outputs differ from masked ones: store " +
-                              test::exact_mismatches(ustore, store, n) + "; scale " +
-                              test::exact_mismatches(uscaled, scaled, n);
-                     });
+            p.expect(
+                test::exact_mismatches(ustore, store, n).empty() && test::exact_mismatches(uscaled, scaled, n).empty(),
+                [&] {
+              return at + ": unmasked outputs differ from masked ones: store " +
+                     test::exact_mismatches(ustore, store, n) + "; scale " + test::exact_mismatches(uscaled, scaled, n);
+                });
           }
 
           // Offsets and layouts must not change a single bit.
@@ -344,10 +341,10 @@ TEST_CASE("exp kernels against double, their twins, and every layout", "[kernels
       p.expect(twins_agree(first_store[0][i], first_store[1][i], 1.0) &&
                    twins_agree(first_scale[0][i], first_scale[1][i], factor),
                [&] {
-                 return "simd vs scalar at " + std::to_string(i) + " (z " + test::show(z[i]) + "): exp " +
-                        test::show(first_store[0][i]) + " vs " + test::show(first_store[1][i]) + ", scaled " +
-                        test::show(first_scale[0][i]) + " vs " + test::show(first_scale[1][i]);
-               });
+        return "simd vs scalar at " + std::to_string(i) + " (z " + test::show(z[i]) + "): exp " +
+               test::show(first_store[0][i]) + " vs " + test::show(first_store[1][i]) + ", scaled " +
+               test::show(first_scale[0][i]) + " vs " + test::show(first_scale[1][i]);
+      });
     }
     REPORT(p, context("exp_sum / exp_store_sum / exp_scale", data, n));
   });
@@ -370,9 +367,9 @@ TEST_CASE("exp_moments: sum exp(x) and sum exp(x) x, masked terms 0", "[kernels]
           p.expect(std::fabs(m.sum - want.sum) <= kSumTolerance * want.sum &&
                        std::fabs(m.weighted - want.weighted) <= kSumTolerance * scale,
                    [&] {
-                     return at + ": sum " + test::show(m.sum) + " weighted " + test::show(m.weighted) + ", want " +
-                            test::show(want.sum) + " / " + test::show(want.weighted);
-                   });
+            return at + ": sum " + test::show(m.sum) + " weighted " + test::show(m.weighted) + ", want " +
+                   test::show(want.sum) + " / " + test::show(want.weighted);
+          });
           if (off == 0 && !poisoned) first[vi] = m;
           p.expect(m.sum == first[vi].sum && m.weighted == first[vi].weighted,
                    [&] { return at + ": result differs from offset 0"; });
@@ -382,9 +379,9 @@ TEST_CASE("exp_moments: sum exp(x) and sum exp(x) x, masked terms 0", "[kernels]
     p.expect(std::fabs(first[0].sum - first[1].sum) <= kSumTolerance * want.sum &&
                  std::fabs(first[0].weighted - first[1].weighted) <= kSumTolerance * scale,
              [&] {
-               return "simd " + test::show(first[0].sum) + " / " + test::show(first[0].weighted) + " vs scalar " +
-                      test::show(first[1].sum) + " / " + test::show(first[1].weighted);
-             });
+      return "simd " + test::show(first[0].sum) + " / " + test::show(first[0].weighted) + " vs scalar " +
+             test::show(first[1].sum) + " / " + test::show(first[1].weighted);
+    });
     REPORT(p, context("exp_moments", data, n));
   });
 }

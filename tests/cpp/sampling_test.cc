@@ -29,7 +29,7 @@ std::string describe(const ll::SampleOptions& o) {
 }
 
 ref::SampleOptions to_ref(const ll::SampleOptions& o) {
-  return {o.temperature, o.top_k, o.top_p, o.min_p, o.repetition_penalty, {o.history.begin(), o.history.end()},
+  return {o.temperature,     o.top_k, o.top_p, o.min_p, o.repetition_penalty, {o.history.begin(), o.history.end()},
           o.temperature_last};
 }
 
@@ -69,8 +69,10 @@ void check_frequencies(const std::vector<float>& z, const ll::SampleOptions& o, 
   std::size_t outside = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const int32_t k = draw(z, o, first + static_cast<uint32_t>(i));
-    if (k < 0 || static_cast<std::size_t>(k) >= z.size() || !d.kept[k]) ++outside;
-    else ++count[k];
+    if (k < 0 || static_cast<std::size_t>(k) >= z.size() || !d.kept[k])
+      ++outside;
+    else
+      ++count[k];
   }
   double chi2 = 0;
   std::size_t df = 0;
@@ -167,12 +169,12 @@ TEST_CASE("sample_distribution: each filter on a worked example", "[sampling]") 
   auto kept = [&](const ll::SampleOptions& o) { return distribution_of(z, o).kept; };
   using K = std::vector<uint8_t>;
   CHECK(kept({1.0f, 2}) == K{1, 1, 0, 0, 0});
-  CHECK(kept({1.0f, 4}) == K{1, 1, 1, 1, 0});                  // tie at the cut: the lower index stays
-  CHECK(kept({1.0f, 0, 0.74f}) == K{1, 1, 0, 0, 0});           // 0.5 + 0.25 reaches 0.74
-  CHECK(kept({1.0f, 0, 0.45f}) == K{1, 0, 0, 0, 0});           // 0.5 alone reaches 0.45
+  CHECK(kept({1.0f, 4}) == K{1, 1, 1, 1, 0});         // tie at the cut: the lower index stays
+  CHECK(kept({1.0f, 0, 0.74f}) == K{1, 1, 0, 0, 0});  // 0.5 + 0.25 reaches 0.74
+  CHECK(kept({1.0f, 0, 0.45f}) == K{1, 0, 0, 0, 0});  // 0.5 alone reaches 0.45
   CHECK(kept({1.0f, 0, 0.76f}) == K{1, 1, 1, 0, 0});
-  CHECK(kept({1.0f, 0, 0.01f}) == K{1, 0, 0, 0, 0});           // never empty
-  CHECK(kept({1.0f, 0, 1.0f, 0.2f}) == K{1, 1, 1, 0, 0});      // p >= 0.2 * 0.5
+  CHECK(kept({1.0f, 0, 0.01f}) == K{1, 0, 0, 0, 0});       // never empty
+  CHECK(kept({1.0f, 0, 1.0f, 0.2f}) == K{1, 1, 1, 0, 0});  // p >= 0.2 * 0.5
   CHECK(kept({1.0f, 0, 1.0f, 0.3f}) == K{1, 1, 0, 0, 0});
   CHECK(kept({1.0f, 0, 1.0f, 1.0f}) == K{1, 0, 0, 0, 0});
   // Temperature first: at T = 0.5 the probabilities are 16:4:1:1/4:1/4 (/21.5), so min_p 0.2 keeps 2 classes; with
@@ -183,8 +185,9 @@ TEST_CASE("sample_distribution: each filter on a worked example", "[sampling]") 
   const std::vector<int32_t> h{0, 0};
   const Distribution d = distribution_of(z, {1.0f, 0, 1.0f, 0.0f, 4.0f, h});
   const double total = 0.0625 + 0.25 + 0.125 + 0.0625 + 0.0625;
-  CHECK(test::prob_mismatches(d.p, std::vector<double>{0.0625 / total, 0.25 / total, 0.125 / total, 0.0625 / total,
-                                                       0.0625 / total}, 5) == "");
+  CHECK(test::prob_mismatches(
+            d.p, std::vector<double>{0.0625 / total, 0.25 / total, 0.125 / total, 0.0625 / total, 0.0625 / total}, 5) ==
+        "");
   // A positive logit is divided by the penalty.
   const std::vector<float> pos{2.0f, 1.0f};
   const std::vector<int32_t> h0{0};
@@ -224,8 +227,8 @@ TEST_CASE("sample: seeded draws are deterministic, in the kept set, and vary wit
 }
 
 TEST_CASE("sample: draw frequencies follow the kept distribution (chi-square)", "[sampling]") {
-  const std::vector<float> z{std::log(0.4f), std::log(0.25f), std::log(0.15f), std::log(0.1f), std::log(0.07f),
-                             std::log(0.03f), kNegInf};
+  const std::vector<float> z{std::log(0.4f),  std::log(0.25f), std::log(0.15f), std::log(0.1f),
+                             std::log(0.07f), std::log(0.03f), kNegInf};
   const std::vector<int32_t> history{1, 1, 3};
   check_frequencies(z, {}, 10000, 0);
   check_frequencies(z, {0.6f}, 10000, 100000);
@@ -278,11 +281,11 @@ TEST_CASE("exact_exp_shift: every variant gives exact_exp's bits, at every lengt
   // a seed would draw different tokens in the SIMD and scalar builds.
   namespace kn = logitlab::kernels;
   test::Rng rng(305);
-  for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}, std::size_t{64},
-                        std::size_t{1001}}) {
+  for (std::size_t n :
+       {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}, std::size_t{64}, std::size_t{1001}}) {
     std::vector<double> s(n + 1);
     for (double& v : s) v = rng.uniform() * 1500.0 - 1400.0;  // s - max from 0 down to about -1500: past -708
-    s[rng.below(n + 1)] = -INFINITY;                             // a masked class
+    s[rng.below(n + 1)] = -INFINITY;                          // a masked class
     const double max = 100.0;
     for (std::size_t off : {std::size_t{0}, std::size_t{1}}) {
       std::vector<double> simd(n, -1.0), scalar(n, -1.0);

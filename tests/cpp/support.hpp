@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "splitmix64.hpp"
+
 namespace test {
 
 inline constexpr float kNegInf = -std::numeric_limits<float>::infinity();
@@ -25,26 +27,17 @@ inline std::vector<std::size_t> kernel_sizes() {
   return sizes;
 }
 
-// SplitMix64: test data that does not depend on the standard library's distributions.
-class Rng {
+// Test data from SplitMix64 that does not depend on the standard library's distributions.
+class Rng : public ref::SplitMix64 {
  public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1p-53; }
+  using SplitMix64::SplitMix64;
+  using SplitMix64::uniform;
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
   std::size_t below(std::size_t n) { return static_cast<std::size_t>(uniform() * static_cast<double>(n)); }
   double normal() {  // Box-Muller
     const double u = 1.0 - uniform(), v = uniform();
     return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
   }
-
- private:
-  uint64_t state_;
 };
 
 inline std::vector<float> normal_logits(Rng& rng, std::size_t n, double sigma, double mean = 0) {

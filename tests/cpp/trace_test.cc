@@ -19,8 +19,14 @@ namespace ll = logitlab;
 // Owns the buffers a TraceResult points into, each guarded.
 struct TraceBuffers {
   explicit TraceBuffers(std::size_t C, bool target, bool sampling)
-      : scaled(C, 1, g()), shifted(C, 2, g()), exps(C, 3, g()), p(C, 1, g()), lp(C, 2, g()),
-        grad(target ? C : 0, 3, g()), kept(sampling ? C : 0, 1, 9), kept_p(sampling ? C : 0, 2, g()) {
+      : scaled(C, 1, g()),
+        shifted(C, 2, g()),
+        exps(C, 3, g()),
+        p(C, 1, g()),
+        lp(C, 2, g()),
+        grad(target ? C : 0, 3, g()),
+        kept(sampling ? C : 0, 1, 9),
+        kept_p(sampling ? C : 0, 2, g()) {
     r.scaled = {scaled.data(), C};
     r.shifted = {shifted.data(), C};
     r.exps = {exps.data(), C};
@@ -75,11 +81,14 @@ void check_trace(const std::vector<float>& z, const ll::TraceOptions& o) {
   double sum_exps = 0;
   for (std::size_t c = 0; c < C; ++c) sum_exps += b.exps[c];
   CHECK(std::fabs(sum_exps - b.r.sum) <= 1e-6 * b.r.sum);
-  CHECK(test::log_mismatches(b.shifted.values(), [&] {
-          std::vector<double> v(C);
-          for (std::size_t c = 0; c < C; ++c) v[c] = static_cast<double>(b.scaled[c]) - b.r.max;
-          return v;
-        }(), C) == "");
+  CHECK(test::log_mismatches(
+            b.shifted.values(),
+            [&] {
+    std::vector<double> v(C);
+    for (std::size_t c = 0; c < C; ++c) v[c] = static_cast<double>(b.scaled[c]) - b.r.max;
+    return v;
+            }(),
+            C) == "");
 
   // Identical to the other functions on the same row.
   const ll::Batch batch{z, 1, T};

@@ -2,14 +2,14 @@
 // index or soft targets.
 #pragma once
 
+#include "expected.hpp"
 #include "input.hpp"
-#include "reference.hpp"
 
 namespace fuzz {
 
 struct CrossEntropyCase {
   Logits l;
-  std::vector<float> input;         // the logits as decoded, to check nothing changed them
+  std::vector<float> input;  // the logits as decoded, to check nothing changed them
   std::vector<int32_t> indices;
   std::vector<float> probabilities;
   std::vector<float> weight;
@@ -30,8 +30,10 @@ struct CrossEntropyCase {
   }
   logitlab::Targets targets() const {
     logitlab::Targets t;
-    if (soft) t.probabilities = probabilities;
-    else t.indices = indices;
+    if (soft)
+      t.probabilities = probabilities;
+    else
+      t.indices = indices;
     return t;
   }
 };

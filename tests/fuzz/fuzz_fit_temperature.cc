@@ -10,7 +10,7 @@ double mean_loss(const fuzz::CrossEntropyArgs& base, float temperature) {
   fuzz::CrossEntropyArgs a = base;
   a.temperature = temperature;
   a.reduction = 2;
-  const fuzz::CrossEntropyRef ref = fuzz::cross_entropy_ref(a);
+  const ref::CeParts ref = fuzz::cross_entropy_ref(a);
   double total = 0;
   std::size_t n = 0;
   for (std::size_t r = 0; r < a.rows; ++r) {

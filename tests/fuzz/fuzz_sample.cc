@@ -27,10 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<float> probabilities(C);
   FUZZ_CHECK(logitlab::sample_distribution(l.values, s.o, kept, probabilities).ok(),
              "sample_distribution refused what sample accepted");
-  FUZZ_CHECK(kept[index], "sample drew class %d, which the filters dropped (C %zu, top_k %zu, top_p %g, min_p %g)", index,
-             C, s.o.top_k, s.o.top_p, s.o.min_p);
+  FUZZ_CHECK(kept[index], "sample drew class %d, which the filters dropped (C %zu, top_k %zu, top_p %g, min_p %g)",
+             index, C, s.o.top_k, s.o.top_p, s.o.min_p);
   // The draw: u in [0, 1) against cumulative probabilities in class order.
-  const std::vector<double> p = kept_probabilities(sample_ref(input, s.o), kept);
+  const std::vector<double> p = ref::kept_probabilities(sample_ref(input, s.o).scaled, kept);
   const double u = first_uniform(s.o.seed);
   double before = 0;
   for (int32_t c = 0; c < index; ++c) before += p[c];

@@ -21,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t tk = r.u8();
   const uint16_t tv = r.u16();
   switch (tk % 8) {
-    case 0: case 1: o.target = -1; break;
+    case 0:
+    case 1: o.target = -1; break;
     case 2: o.target = static_cast<int32_t>(C); break;
     case 3: o.target = -5; break;
     default: o.target = static_cast<int32_t>(C ? tv % C : 0);
@@ -30,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   o.with_sampling = (tk >> 3) & 1;
   SamplingOptions s = sampling_from(r, C, l.temperature);
   o.sampling = s.o;
-  o.sampling.temperature = 77.0f;  // ignored in favour of o.temperature
+  o.sampling.temperature = 77.0f;     // ignored in favour of o.temperature
   const uint8_t fault = r.u8() % 64;  // 0..8: one output span of the wrong length
   overrides_from(r, l.values);
   const std::vector<float> input = l.values;
@@ -72,12 +73,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(unchanged(l.values, input), "trace changed its logits");
   if (!st.ok()) {
     check_status_location("trace", st, input, C);
-    const char* written = !all_sentinel(b.scaled) ? "scaled" : !all_sentinel(b.shifted) ? "shifted"
-        : !all_sentinel(b.exps) ? "exps" : !all_sentinel(b.probabilities) ? "probabilities"
-        : !all_sentinel(b.log_probabilities) ? "log_probabilities" : !all_sentinel(b.gradient) ? "gradient"
-        : !all_sentinel(b.kept_probabilities) ? "kept_probabilities" : nullptr;
-    for (uint8_t k : b.kept) if (k != 0xAB) written = "kept";
-    for (float v : {t.max, t.sum, t.log_sum_exp, t.entropy, t.loss}) if (!same_bits(v, kSentinel)) written = "a scalar";
+    const char* written = !all_sentinel(b.scaled)               ? "scaled"
+                          : !all_sentinel(b.shifted)            ? "shifted"
+                          : !all_sentinel(b.exps)               ? "exps"
+                          : !all_sentinel(b.probabilities)      ? "probabilities"
+                          : !all_sentinel(b.log_probabilities)  ? "log_probabilities"
+                          : !all_sentinel(b.gradient)           ? "gradient"
+                          : !all_sentinel(b.kept_probabilities) ? "kept_probabilities"
+                                                                : nullptr;
+    for (uint8_t k : b.kept)
+      if (k != 0xAB) written = "kept";
+    for (float v : {t.max, t.sum, t.log_sum_exp, t.entropy, t.loss})
+      if (!same_bits(v, kSentinel)) written = "a scalar";
     FUZZ_CHECK(!written, "trace wrote %s although it failed with error %d (C %zu, target %d, sampling %d)", written,
                static_cast<int>(st.error), C, o.target, o.with_sampling);
     return 0;
@@ -88,8 +95,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<float> p(C), lp(C);
   float lse, h;
   FUZZ_CHECK(logitlab::softmax(batch, p).ok() && logitlab::log_softmax(batch, lp).ok() &&
-             logitlab::log_sum_exp(batch, std::span<float>(&lse, 1)).ok() &&
-             logitlab::entropy(batch, std::span<float>(&h, 1)).ok(), "trace accepted a row the public functions refuse");
+                 logitlab::log_sum_exp(batch, std::span<float>(&lse, 1)).ok() &&
+                 logitlab::entropy(batch, std::span<float>(&h, 1)).ok(),
+             "trace accepted a row the public functions refuse");
   const float inv_t = 1.0f / l.temperature;
   float max = -INFINITY;
   for (float v : input) max = std::max(max, v);
@@ -115,7 +123,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     float loss;
     std::vector<float> g(C);
     FUZZ_CHECK(logitlab::cross_entropy(batch, targets, ce, std::span<float>(&loss, 1)).ok() &&
-               logitlab::cross_entropy_grad(batch, targets, ce, g).ok(), "trace: cross-entropy refused the row");
+                   logitlab::cross_entropy_grad(batch, targets, ce, g).ok(),
+               "trace: cross-entropy refused the row");
     FUZZ_CHECK(same_bits(t.loss, loss), "trace: loss = %.9g, cross_entropy says %.9g", t.loss, loss);
     for (std::size_t c = 0; c < C; ++c)
       FUZZ_CHECK(same_bits(b.gradient[c], g[c]), "trace: gradient[%zu] = %.9g, cross_entropy_grad says %.9g", c,

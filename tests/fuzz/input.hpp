@@ -12,6 +12,8 @@
 #include <limits>
 #include <vector>
 
+#include "splitmix64.hpp"
+
 namespace fuzz {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
@@ -40,30 +42,22 @@ class Reader {
 };
 
 // SplitMix64, for the generated part of big inputs.
-class Gen {
+class Gen : public ref::SplitMix64 {
  public:
-  explicit Gen(uint64_t seed) : s_(seed) {}
-  uint64_t next() {
-    uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1p-53; }
+  using SplitMix64::SplitMix64;
+  double unit() { return uniform(); }
   std::size_t below(std::size_t n) { return n ? static_cast<std::size_t>(next() % n) : 0; }
-
- private:
-  uint64_t s_;
 };
 
 // Values that break naive code, chosen by index.
 inline float special(uint8_t i) {
+  using F = std::numeric_limits<float>;
+  // clang-format off
   static const float table[] = {
-      kNaN, kInf, -kInf, 1e38f, -1e38f, std::numeric_limits<float>::max(), -std::numeric_limits<float>::max(),
-      std::numeric_limits<float>::denorm_min(), -std::numeric_limits<float>::denorm_min(), 0.0f, -0.0f,
-      std::numeric_limits<float>::min(), 1.0f, -1.0f, 90.0f, 100.0f, 3e38f, -3e38f, 88.7f, -87.4f, 1e-30f,
-      -std::numeric_limits<float>::quiet_NaN(), 16777217.0f, -16777216.0f,
+      kNaN, kInf, -kInf, 1e38f, -1e38f, F::max(), -F::max(), F::denorm_min(), -F::denorm_min(), 0.0f, -0.0f, F::min(),
+      1.0f, -1.0f, 90.0f, 100.0f, 3e38f, -3e38f, 88.7f, -87.4f, 1e-30f, -F::quiet_NaN(), 16777217.0f, -16777216.0f,
   };
+  // clang-format on
   return table[i % (sizeof table / sizeof table[0])];
 }
 
@@ -74,15 +68,17 @@ inline float temperature_from(Reader& r) {
   switch (kind) {
     case 4: return 1e-3f;
     case 5: return 1e3f;
+    // clang-format off
     case 6: case 7: case 8: case 9: return static_cast<float>(std::pow(10.0, -3.0 + 6.0 * u));
     case 10: { float f; std::memcpy(&f, &raw, sizeof f); return f; }  // any bits: NaN, negative, subnormal
     case 11: {
-      static const float table[] = {0.0f, -0.0f, -1.0f, kNaN, kInf, -kInf, std::numeric_limits<float>::min(),
-                                    std::numeric_limits<float>::denorm_min(), std::numeric_limits<float>::max(),
-                                    1e-38f, 3e-39f, 1e38f, 1e-30f, 1e30f};
+      using F = std::numeric_limits<float>;
+      static const float table[] = {0.0f, -0.0f, -1.0f, kNaN, kInf, -kInf, F::min(), F::denorm_min(), F::max(), 1e-38f,
+                                    3e-39f, 1e38f, 1e-30f, 1e30f};
       return table[raw % (sizeof table / sizeof table[0])];
     }
     case 12: case 13: case 14: case 15: return static_cast<float>(0.5 + 4 * u);
+    // clang-format on
     default: return 1.0f;
   }
 }
@@ -141,7 +137,8 @@ inline Logits logits_from(Reader& r, bool single_row = false, bool with_temperat
   l.values.resize(length);
   for (float& v : l.values) v = g.unit() < mask_rate ? -kInf : generated(g, fill, offset);
   // fill >> 5: a few special values at generated positions.
-  for (int i = 0, n = fill >> 5; i < n && length; ++i) l.values[g.below(length)] = special(static_cast<uint8_t>(g.next()));
+  for (int i = 0, n = fill >> 5; i < n && length; ++i)
+    l.values[g.below(length)] = special(static_cast<uint8_t>(g.next()));
   l.rows = rows;
   l.classes = rows && length % rows == 0 ? length / rows : 0;
   return l;
@@ -177,7 +174,11 @@ inline float unit_option(Reader& r, float off_value) {
   const uint8_t kind = r.u8();
   const double u = r.unit();
   switch (kind % 16) {
-    case 0: case 1: case 2: case 3: case 4: return off_value;
+    case 0:
+    case 1:
+    case 2:
+    case 3:
+    case 4: return off_value;
     case 5: return 0.0f;
     case 6: return 1.0f;
     case 7: return kNaN;
@@ -202,11 +203,14 @@ inline std::vector<int32_t> indices_from(Reader& r, std::size_t rows, std::size_
   const double ignore_rate = (mode >> 4) % 4 == 3 ? 0.5 : 0.05 * ((mode >> 4) % 4);
   for (auto& y : out) {
     const double u = g.unit();
-    if (u < ignore_rate) y = ignore_index;
-    else y = static_cast<int32_t>(g.below(classes ? classes : 1));
+    if (u < ignore_rate)
+      y = ignore_index;
+    else
+      y = static_cast<int32_t>(g.below(classes ? classes : 1));
   }
   if ((mode >> 6) == 3 && !out.empty()) {  // one bad index
-    static const int32_t bad[] = {-1, -100, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(), 0};
+    using I = std::numeric_limits<int32_t>;
+    static const int32_t bad[] = {-1, -100, I::min(), I::max(), 0};
     out[g.below(out.size())] = classes && (g.next() & 1) ? static_cast<int32_t>(classes) : bad[g.below(5)];
   }
   return out;
@@ -223,7 +227,9 @@ inline std::vector<float> probabilities_from(Reader& r, std::size_t rows, std::s
     float* t = out.data() + row * classes;
     switch ((mode >> 5) % 4) {
       case 0: t[g.below(classes)] = 1.0f; break;
-      case 1: for (std::size_t c = 0; c < classes; ++c) t[c] = static_cast<float>(1.0 / classes); break;
+      case 1:
+        for (std::size_t c = 0; c < classes; ++c) t[c] = static_cast<float>(1.0 / classes);
+        break;
       default: {
         double sum = 0;
         std::vector<double> w(classes);
@@ -231,7 +237,10 @@ inline std::vector<float> probabilities_from(Reader& r, std::size_t rows, std::s
           w[c] = g.unit() < 0.3 ? 0.0 : std::pow(g.unit(), (mode >> 5) % 4 == 3 ? 8 : 1);
           sum += w[c];
         }
-        if (sum == 0) { w[0] = 1; sum = 1; }
+        if (sum == 0) {
+          w[0] = 1;
+          sum = 1;
+        }
         for (std::size_t c = 0; c < classes; ++c) t[c] = static_cast<float>(w[c] / sum);
       }
     }
@@ -240,9 +249,9 @@ inline std::vector<float> probabilities_from(Reader& r, std::size_t rows, std::s
     switch (mode % 32) {
       case 30: out[g.below(length)] = -0.25f; break;
       case 29: out[g.below(length)] = kNaN; break;
-      case 28: out[g.below(length)] += 0.01f; break;      // a row not summing to 1
+      case 28: out[g.below(length)] += 0.01f; break;  // a row not summing to 1
       case 27: out[g.below(length)] = kInf; break;
-      case 26: out[g.below(length)] += 0.0009f; break;    // within 1e-3: accepted
+      case 26: out[g.below(length)] += 0.0009f; break;  // within 1e-3: accepted
       default: break;
     }
   }
@@ -260,8 +269,10 @@ inline std::vector<float> weights_from(Reader& r, std::size_t classes) {
   const int kind = (mode >> 6);
   for (float& v : w) {
     const double u = g.unit();
-    v = kind == 0 ? static_cast<float>(u * 2) : kind == 1 ? (u < 0.5 ? 0.0f : 1.0f)
-        : kind == 2 ? static_cast<float>(std::pow(10.0, -6 + 12 * u)) : static_cast<float>(u);
+    v = kind == 0   ? static_cast<float>(u * 2)
+        : kind == 1 ? (u < 0.5 ? 0.0f : 1.0f)
+        : kind == 2 ? static_cast<float>(std::pow(10.0, -6 + 12 * u))
+                    : static_cast<float>(u);
   }
   if ((mode >> 2) % 16 == 14 && length) w[g.below(length)] = -1.0f;
   if ((mode >> 2) % 16 == 13 && length) w[g.below(length)] = kNaN;

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "exp_scalar.hpp"  // kExp2Cutoff: where the unmasked kernels stop being valid
+#include "expected.hpp"
 #include "kernels.hpp"
 #include "logitlab.hpp"
-#include "reference.hpp"
 
 namespace fuzz {
 
@@ -31,8 +31,8 @@ namespace fuzz {
   std::abort();
 }
 
-#define FUZZ_CHECK(cond, ...)  \
-  do {                         \
+#define FUZZ_CHECK(cond, ...)               \
+  do {                                      \
     if (!(cond)) ::fuzz::fail(__VA_ARGS__); \
   } while (0)
 
@@ -60,23 +60,25 @@ FUZZ_NO_COVERAGE inline void check_status(const char* fn, const logitlab::Status
   }
   FUZZ_CHECK(expected != 0, "%s refused valid input with error %d (row %zu, index %zu, value %g)", fn,
              static_cast<int>(s.error), s.row, s.index, s.value);
-  FUZZ_CHECK(expected & bit(s.error), "%s reported error %d, which the input does not have (expected mask 0x%" PRIx64 ")",
-             fn, static_cast<int>(s.error), expected);
+  FUZZ_CHECK(expected & bit(s.error),
+             "%s reported error %d, which the input does not have (expected mask 0x%" PRIx64 ")", fn,
+             static_cast<int>(s.error), expected);
 }
 
 // The Status names the offending logit: for NaN/+Infinity the element at (row, index) is one; for an all-masked row,
 // that row is entirely -Infinity.
-FUZZ_NO_COVERAGE inline void check_status_location(const char* fn, const logitlab::Status& s, std::span<const float> z, std::size_t C) {
+FUZZ_NO_COVERAGE inline void check_status_location(const char* fn, const logitlab::Status& s, std::span<const float> z,
+                                                   std::size_t C) {
   if (s.error == Error::logit_nan || s.error == Error::logit_pos_inf) {
-    FUZZ_CHECK(C > 0 && s.index < C && s.row * C + s.index < z.size(), "%s: error location (%zu, %zu) out of range",
-               fn, s.row, s.index);
+    FUZZ_CHECK(C > 0 && s.index < C && s.row * C + s.index < z.size(), "%s: error location (%zu, %zu) out of range", fn,
+               s.row, s.index);
     const float v = z[s.row * C + s.index];
     FUZZ_CHECK(s.error == Error::logit_nan ? std::isnan(v) : v == INFINITY,
                "%s: error %d names logit (row %zu, class %zu) = %g", fn, static_cast<int>(s.error), s.row, s.index, v);
   } else if (s.error == Error::row_all_masked) {
     for (std::size_t c = 0; c < C; ++c)
-      FUZZ_CHECK(z[s.row * C + c] == -INFINITY, "%s: row %zu reported all -Infinity, but class %zu is %g", fn, s.row,
-                 c, z[s.row * C + c]);
+      FUZZ_CHECK(z[s.row * C + c] == -INFINITY, "%s: row %zu reported all -Infinity, but class %zu is %g", fn, s.row, c,
+                 z[s.row * C + c]);
   }
 }
 
@@ -106,7 +108,8 @@ FUZZ_NO_COVERAGE inline void check_twins(const float* row, std::size_t n, float 
   // (exp_scalar.hpp documents the bound).
   auto exp_rel = [&](std::size_t) { return 4e-7; };
   auto exp_close = [&](float a, float b, std::size_t i) {
-    return same_bits(a, b) || std::fabs(static_cast<double>(a) - b) <= exp_rel(i) * std::fabs(static_cast<double>(b)) + 1e-38;
+    return same_bits(a, b) ||
+           std::fabs(static_cast<double>(a) - b) <= exp_rel(i) * std::fabs(static_cast<double>(b)) + 1e-38;
   };
   // Float sums over blocks of kBlock with `acc` independent accumulators (1 for exp_moments' scalar twin, 4 otherwise)
   // err by at most about (terms per accumulator) * 2^-24 * sum |term|, each side; the rest is elementwise exp error.
@@ -175,8 +178,9 @@ FUZZ_NO_COVERAGE inline void check_twins(const float* row, std::size_t n, float 
     void (*scalar)(const float*, float*, std::size_t, float, float, float);
     bool valid;
   };
-  for (const ScaleKernel& f : {ScaleKernel{"exp_scale", v.exp_scale, s.exp_scale, true},
-                               ScaleKernel{"exp_scale_unmasked", v.exp_scale_unmasked, s.exp_scale_unmasked, unmasked}}) {
+  for (const ScaleKernel& f :
+       {ScaleKernel{"exp_scale", v.exp_scale, s.exp_scale, true},
+        ScaleKernel{"exp_scale_unmasked", v.exp_scale_unmasked, s.exp_scale_unmasked, unmasked}}) {
     if (!f.valid) continue;
     f.simd(row, a.data(), n, max, inv_t, 0.37f);
     f.scalar(row, b.data(), n, max, inv_t, 0.37f);
@@ -187,7 +191,8 @@ FUZZ_NO_COVERAGE inline void check_twins(const float* row, std::size_t n, float 
 
   const k::ExpMoments mv = v.exp_moments(row, n, max, inv_t), mw = s.exp_moments(row, n, max, inv_t);
   FUZZ_CHECK(sum_close(mv.sum, mw.sum, e_sum, e_err, 1) && sum_close(mv.weighted, mw.weighted, ex_sum, ex_err, 1),
-             "exp_moments: simd (%.9g, %.9g) vs scalar (%.9g, %.9g), n=%zu", mv.sum, mv.weighted, mw.sum, mw.weighted, n);
+             "exp_moments: simd (%.9g, %.9g) vs scalar (%.9g, %.9g), n=%zu", mv.sum, mv.weighted, mw.sum, mw.weighted,
+             n);
 
   v.scale(row, a.data(), n, inv_t);
   s.scale(row, b.data(), n, inv_t);
@@ -216,20 +221,25 @@ FUZZ_NO_COVERAGE inline void check_twins_batch(std::span<const float> z, std::si
     float max = -INFINITY;
     bool valid = true;
     for (std::size_t c = 0; c < C; ++c) {
-      if (std::isnan(row[c]) || row[c] == INFINITY) valid = false;
-      else max = std::max(max, row[c]);
+      if (std::isnan(row[c]) || row[c] == INFINITY)
+        valid = false;
+      else
+        max = std::max(max, row[c]);
     }
-    if (valid && max != -INFINITY) check_twins(row, C, max, temperature);
-    else check_twins(row, C, 0.0f, -1.0f);  // max_scan only
+    if (valid && max != -INFINITY)
+      check_twins(row, C, max, temperature);
+    else
+      check_twins(row, C, 0.0f, -1.0f);  // max_scan only
   }
 }
 
 // A row of probabilities: each in [0, 1], summing to 1, each matching the reference.
-FUZZ_NO_COVERAGE inline void check_probability_row(const char* fn, std::size_t r, const float* p, const RowRef& ref) {
+FUZZ_NO_COVERAGE inline void check_probability_row(const char* fn, std::size_t r, const float* p, const ref::Row& ref) {
   const std::size_t C = ref.p.size();
   double sum = 0;
   for (std::size_t c = 0; c < C; ++c) {
-    FUZZ_CHECK(p[c] >= 0.0f && p[c] <= 1.0f, "%s: p[row %zu, class %zu] = %g outside [0, 1] (C=%zu)", fn, r, c, p[c], C);
+    FUZZ_CHECK(p[c] >= 0.0f && p[c] <= 1.0f, "%s: p[row %zu, class %zu] = %g outside [0, 1] (C=%zu)", fn, r, c, p[c],
+               C);
     FUZZ_CHECK(prob_close(p[c], ref.p[c]), "%s: p[row %zu, class %zu] = %.9g, reference %.9g (x=%g, C=%zu)", fn, r, c,
                p[c], ref.p[c], ref.x[c], C);
     sum += p[c];

@@ -15,7 +15,7 @@ struct RowCall {
   bool per_row;  // output has one value per row (log_sum_exp, entropy) rather than one per logit
   std::function<logitlab::Status(const logitlab::Batch&, std::span<float>)> call;
   // Checks row r of a successful result against the reference.
-  std::function<void(std::size_t r, const float* z, const float* out, const RowRef& ref, float temperature)> check;
+  std::function<void(std::size_t r, const float* z, const float* out, const ref::Row& ref, float temperature)> check;
 };
 
 inline int run_rows(const uint8_t* data, std::size_t size, const RowCall& f) {
@@ -41,18 +41,15 @@ inline int run_rows(const uint8_t* data, std::size_t size, const RowCall& f) {
   check_twins_batch(input, l.rows, l.temperature);
   if (!s.ok()) {
     check_status_location(f.name, s, input, l.classes);
-    FUZZ_CHECK(unchanged(l.values, input),
-               "%s changed its input although it failed", f.name);
+    FUZZ_CHECK(unchanged(l.values, input), "%s changed its input although it failed", f.name);
     FUZZ_CHECK(in_place || all_sentinel(out), "%s wrote its output although it failed with error %d", f.name,
                static_cast<int>(s.error));
     return 0;
   }
-  if (!in_place)
-    FUZZ_CHECK(unchanged(l.values, input), "%s changed its input",
-               f.name);
+  if (!in_place) FUZZ_CHECK(unchanged(l.values, input), "%s changed its input", f.name);
   const std::size_t C = l.classes;
   for (std::size_t r = 0; r < l.rows; ++r) {
-    const RowRef ref = row_ref(input.data() + r * C, C, l.temperature);
+    const ref::Row ref = ref::row(input.data() + r * C, C, l.temperature);
     f.check(r, input.data() + r * C, out_span.data() + (f.per_row ? r : r * C), ref, l.temperature);
   }
   return 0;

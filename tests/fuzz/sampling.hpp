@@ -18,8 +18,11 @@ inline SamplingOptions sampling_from(Reader& r, std::size_t C, float temperature
   const uint8_t k = r.u8();
   const uint16_t kv = r.u16();
   switch (k % 8) {
-    case 0: case 1: case 2: s.o.top_k = 0; break;
-    case 3: case 4: s.o.top_k = 1 + kv % 64; break;
+    case 0:
+    case 1:
+    case 2: s.o.top_k = 0; break;
+    case 3:
+    case 4: s.o.top_k = 1 + kv % 64; break;
     case 5: s.o.top_k = C ? 1 + kv % C : 0; break;
     case 6: s.o.top_k = C; break;
     default: s.o.top_k = (kv & 1) ? C + 1 : std::numeric_limits<std::size_t>::max(); break;
@@ -33,8 +36,7 @@ inline SamplingOptions sampling_from(Reader& r, std::size_t C, float temperature
   const uint8_t hk = r.u8();
   Gen g(r.u32());
   const std::size_t count = hk % 16 < 8 ? 0 : hk % 16 == 15 ? 200 : hk % 8;
-  for (std::size_t i = 0; i < count; ++i)
-    s.history.push_back(static_cast<int32_t>(g.below(C ? C : 1)));
+  for (std::size_t i = 0; i < count; ++i) s.history.push_back(static_cast<int32_t>(g.below(C ? C : 1)));
   if ((hk >> 4) == 15 && !s.history.empty())
     s.history[g.below(s.history.size())] = (g.next() & 1) ? static_cast<int32_t>(C) : -1;
   s.o.history = s.history;
@@ -43,23 +45,12 @@ inline SamplingOptions sampling_from(Reader& r, std::size_t C, float temperature
   return s;
 }
 
-// The probabilities `sample` draws from, for a kept set given as flags: exp(scaled - best) over the kept classes.
-FUZZ_NO_COVERAGE inline std::vector<double> kept_probabilities(const SampleRef& ref, std::span<const uint8_t> kept) {
-  std::vector<double> p(kept.size(), 0.0);
-  double best = -INFINITY, total = 0;
-  for (std::size_t c = 0; c < kept.size(); ++c)
-    if (kept[c]) best = std::max(best, ref.scaled[c]);
-  for (std::size_t c = 0; c < kept.size(); ++c)
-    if (kept[c]) total += p[c] = std::exp(ref.scaled[c] - best);
-  for (double& v : p) v /= total;
-  return p;
-}
-
 // The kept set is a prefix of the filters' order, as long as the filters allow (top-k exactly; top-p and min-p up to
 // rounding at their boundary), and the probabilities are the renormalised softmax over it.
-FUZZ_NO_COVERAGE inline void check_distribution(const char* fn, std::span<const float> z, const logitlab::SampleOptions& o,
-                               std::span<const uint8_t> kept, std::span<const float> probabilities) {
-  const SampleRef ref = sample_ref(z, o);
+FUZZ_NO_COVERAGE inline void check_distribution(const char* fn, std::span<const float> z,
+                                                const logitlab::SampleOptions& o, std::span<const uint8_t> kept,
+                                                std::span<const float> probabilities) {
+  const ref::Kept ref = sample_ref(z, o);
   const std::size_t C = z.size();
   std::size_t n = 0;
   for (std::size_t c = 0; c < C; ++c) {
@@ -73,7 +64,7 @@ FUZZ_NO_COVERAGE inline void check_distribution(const char* fn, std::span<const 
   for (std::size_t i = 0; i < n; ++i)
     FUZZ_CHECK(kept[ref.order[i]], "%s: class %d (rank %zu of the filters' order) is not kept although %zu are", fn,
                ref.order[i], i, n);
-  const std::vector<double> want = kept_probabilities(ref, kept);
+  const std::vector<double> want = ref::kept_probabilities(ref.scaled, kept);
   double sum = 0;
   for (std::size_t c = 0; c < C; ++c) {
     FUZZ_CHECK(kept[c] || probabilities[c] == 0.0f, "%s: class %zu is dropped but has probability %g", fn, c,

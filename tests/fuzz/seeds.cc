@@ -19,17 +19,24 @@ namespace {
 
 struct Bytes {
   std::vector<uint8_t> b;
-  Bytes& u8(unsigned v) { b.push_back(static_cast<uint8_t>(v)); return *this; }
+  Bytes& u8(unsigned v) {
+    b.push_back(static_cast<uint8_t>(v));
+    return *this;
+  }
   Bytes& u16(unsigned v) { return u8(v & 0xff).u8(v >> 8); }
   Bytes& u32(uint32_t v) { return u16(v & 0xffff).u16(v >> 16); }
-  Bytes& append(const Bytes& o) { b.insert(b.end(), o.b.begin(), o.b.end()); return *this; }
+  Bytes& append(const Bytes& o) {
+    b.insert(b.end(), o.b.begin(), o.b.end());
+    return *this;
+  }
 };
 
 // input.hpp's logits_from header. size_class: 0 (C <= 64), 1 (<= 300), 2 (<= 2100), 3 (<= 4500); big: C <= 70,000.
 struct Batch {
-  unsigned rows = 1, size_class = 0, classes = 8, fault = 0;  // fault: 0 none, else 1 + kind (empty, rows 0, mismatch, huge rows)
+  unsigned rows = 1, size_class = 0, classes = 8;
+  unsigned fault = 0;  // 0 none, else 1 + kind (empty, rows 0, mismatch, huge rows)
   bool big = false;
-  unsigned t_kind = 0;            // temperature_from kind (0 -> 1.0, 4 -> 1e-3, 5 -> 1e3, 6 log-uniform, 10 bits, 11 table)
+  unsigned t_kind = 0;  // temperature_from kind (0 -> 1.0, 4 -> 1e-3, 5 -> 1e3, 6 log-uniform, 10 bits, 11 table)
   uint32_t t_raw = 0;
   unsigned mode = 0, mask = 0, specials = 0;  // generator, mask rate index, special values injected
   uint32_t seed = 1;
@@ -52,38 +59,42 @@ Bytes bits_at(unsigned position, uint32_t bits) { return Bytes().u16(position).u
 constexpr unsigned kNaN = 0, kPosInf = 1, kNegInf = 2;
 
 Bytes unit(unsigned kind, unsigned raw = 0) { return Bytes().u8(kind).u16(raw); }  // unit_option
-// unit_option kinds: 0 = the option's "off" value, 5 = 0, 6 = 1, 7 = NaN, 8 = -1e-7, 9 = 1.0000001, 10 = inf, 13 = raw/65535
+// unit_option kinds: 0 = the option's "off" value, 5 = 0, 6 = 1, 7 = NaN, 8 = -1e-7, 9 = 1.0000001, 10 = inf,
+// 13 = raw/65535
 
 std::vector<Batch> batches(bool with_temperature) {
   std::vector<Batch> list;
-  auto add = [&](Batch b) { b.with_temperature = with_temperature; list.push_back(b); };
+  auto add = [&](Batch b) {
+    b.with_temperature = with_temperature;
+    list.push_back(b);
+  };
   add({});
   add({.classes = 1});
   add({.classes = 2, .mode = 1});
   for (unsigned c : {3u, 4u, 7u, 8u, 9u, 15u, 16u, 17u, 31u, 33u, 64u}) add({.classes = c, .mode = c % 8, .seed = c});
-  add({.rows = 3, .size_class = 2, .classes = 1000, .mode = 2});                 // [90, 100]
+  add({.rows = 3, .size_class = 2, .classes = 1000, .mode = 2});  // [90, 100]
   add({.rows = 2, .size_class = 2, .classes = 1001, .mode = 2, .mask = 1});
-  add({.rows = 8, .classes = 64, .mode = 1, .mask = 2});                           // 30% masked
-  add({.rows = 4, .classes = 40, .mode = 0, .mask = 3});                           // 90% masked: some rows all -inf
-  add({.classes = 33, .mode = 3});                                                 // +-1e30..1e38
-  add({.rows = 2, .size_class = 2, .classes = 1025, .mode = 4, .seed = 7});        // constant offset + noise
-  add({.classes = 17, .mode = 5, .seed = 3});                                      // all equal
-  add({.classes = 50, .t_kind = 4, .mode = 6});                                    // peaked at T = 1e-3
-  add({.classes = 50, .t_kind = 5, .mode = 0});                                    // T = 1e3
-  add({.classes = 20, .t_kind = 6, .t_raw = 12345, .mode = 1});                    // log-uniform T
-  add({.classes = 29, .mode = 7});                                                 // subnormal .. 1e38
-  add({.classes = 12, .mode = 0, .specials = 3, .seed = 99});                      // special values injected
+  add({.rows = 8, .classes = 64, .mode = 1, .mask = 2});                     // 30% masked
+  add({.rows = 4, .classes = 40, .mode = 0, .mask = 3});                     // 90% masked: some rows all -inf
+  add({.classes = 33, .mode = 3});                                           // +-1e30..1e38
+  add({.rows = 2, .size_class = 2, .classes = 1025, .mode = 4, .seed = 7});  // constant offset + noise
+  add({.classes = 17, .mode = 5, .seed = 3});                                // all equal
+  add({.classes = 50, .t_kind = 4, .mode = 6});                              // peaked at T = 1e-3
+  add({.classes = 50, .t_kind = 5, .mode = 0});                              // T = 1e3
+  add({.classes = 20, .t_kind = 6, .t_raw = 12345, .mode = 1});              // log-uniform T
+  add({.classes = 29, .mode = 7});                                           // subnormal .. 1e38
+  add({.classes = 12, .mode = 0, .specials = 3, .seed = 99});                // special values injected
   add({.size_class = 3, .classes = 4096, .mode = 1});
   add({.classes = 32000, .big = true, .mode = 1, .mask = 1});
   add({.classes = 50257, .big = true, .mode = 2});
   add({.rows = 2, .classes = 70000, .big = true, .mode = 0});
-  add({.classes = 8, .fault = 1});                                                 // empty
-  add({.classes = 8, .fault = 2});                                                 // rows = 0
-  add({.rows = 3, .classes = 8, .fault = 3});                                      // length not divisible
-  add({.classes = 8, .fault = 4});                                                 // rows = SIZE_MAX
+  add({.classes = 8, .fault = 1});             // empty
+  add({.classes = 8, .fault = 2});             // rows = 0
+  add({.rows = 3, .classes = 8, .fault = 3});  // length not divisible
+  add({.classes = 8, .fault = 4});             // rows = SIZE_MAX
   if (with_temperature) {
     for (uint32_t i : {0u, 2u, 3u, 4u, 7u, 8u, 10u, 11u}) add({.classes = 6, .t_kind = 11, .t_raw = i});
-    add({.classes = 6, .t_kind = 10, .t_raw = 0x7fc00000});                        // NaN bits
+    add({.classes = 6, .t_kind = 10, .t_raw = 0x7fc00000});  // NaN bits
   }
   return list;
 }
@@ -96,7 +107,7 @@ std::vector<Bytes> poisons(unsigned classes) {
   Bytes masked;
   for (unsigned c = 0; c < classes && c < 64; ++c) masked.append(special_at(c, kNegInf));
   p.push_back(masked);
-  p.push_back(bits_at(1, 0x00000001));  // a subnormal
+  p.push_back(bits_at(1, 0x00000001));                       // a subnormal
   p.push_back(special_at(1, 16).append(special_at(2, 17)));  // 3e38 and -3e38: spread beyond FLT_MAX
   return p;
 }
@@ -109,8 +120,8 @@ class Corpus {
     std::filesystem::create_directories(dir);
     char name[32];
     std::snprintf(name, sizeof name, "seed-%03d", count_[target]++);
-    std::ofstream(dir / name, std::ios::binary).write(reinterpret_cast<const char*>(b.b.data()),
-                                                      static_cast<std::streamsize>(b.b.size()));
+    std::ofstream(dir / name, std::ios::binary)
+        .write(reinterpret_cast<const char*>(b.b.data()), static_cast<std::streamsize>(b.b.size()));
   }
   int total() const {
     int n = 0;
@@ -127,8 +138,8 @@ class Corpus {
 // input shows the property (so the file stays right if the generators change, or the search says it cannot).
 void write(const std::filesystem::path& root, const std::string& target, const std::string& name, const Bytes& b) {
   std::filesystem::create_directories(root / target);
-  std::ofstream(root / target / name, std::ios::binary).write(reinterpret_cast<const char*>(b.b.data()),
-                                                               static_cast<std::streamsize>(b.b.size()));
+  std::ofstream(root / target / name, std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.b.data()), static_cast<std::streamsize>(b.b.size()));
 }
 
 template <class Make, class Holds>
@@ -141,6 +152,8 @@ Bytes search(const char* what, Make make, Holds holds) {
   std::exit(1);
 }
 
+// The inputs below are byte layouts written one to a line; clang-format would put each call on a line of its own.
+// clang-format off
 void regressions(const std::filesystem::path& root) {
   // Every logits-first target: NaN must be refused (x86 vector builds compared NaN with an ordered not-equal).
   const Bytes nan = Batch{.classes = 8, .mode = 1}.bytes().u8(0).append(special_at(3, kNaN));
@@ -342,3 +355,4 @@ int main(int argc, char** argv) {
   std::printf("wrote %d seeds under %s\n", corpus.total(), argv[1]);
   return 0;
 }
+// clang-format on

@@ -36,7 +36,8 @@ describe('SIMD and scalar agree', () => {
         const label = `C=${C} seed=${seed}`;
         for (const temperature of [1, 0.6]) {
           const o = { temperature };
-          assertAllClose(simd.softmax(z, o), scalar.softmax(z, o), probabilityTolerance, `${label} T=${temperature} softmax`);
+          assertAllClose(simd.softmax(z, o), scalar.softmax(z, o), probabilityTolerance,
+            `${label} T=${temperature} softmax`);
           assertAllClose(simd.logSoftmax(z, o), scalar.logSoftmax(z, o), lossTolerance, `${label} logSoftmax`);
           assertClose(simd.logSumExp(z, o), scalar.logSumExp(z, o), lossTolerance, `${label} logSumExp`);
           assertClose(simd.entropy(z, o), scalar.entropy(z, o), lossTolerance, `${label} entropy`);
@@ -86,7 +87,8 @@ describe('SIMD and scalar agree', () => {
     const b = scalar.trace(z, o);
     for (const key of ['probabilities', 'exp', 'keptProbabilities'])
       assertAllClose(a[key], b[key], probabilityTolerance, `trace ${key}`);
-    for (const key of ['scaled', 'shifted', 'logProbabilities']) assertAllClose(a[key], b[key], lossTolerance, `trace ${key}`);
+    for (const key of ['scaled', 'shifted', 'logProbabilities']) assertAllClose(a[key], b[key], lossTolerance,
+      `trace ${key}`);
     assertAllClose(a.gradient, b.gradient, probabilityTolerance, 'trace gradient');
     for (const key of ['max', 'sum', 'entropy', 'loss']) assertClose(a[key], b[key], lossTolerance, `trace ${key}`);
     assert.deepEqual(a.kept, b.kept, 'trace kept');

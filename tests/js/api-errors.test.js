@@ -25,7 +25,8 @@ function expectError(label, make, cls, mentions) {
       error = e;
     }
     assert.ok(error, `${label}: did not throw`);
-    assert.equal(error.constructor, cls, `${label}: expected ${cls.name}, got ${error.constructor.name}: ${error.message}`);
+    assert.equal(error.constructor, cls,
+      `${label}: expected ${cls.name}, got ${error.constructor.name}: ${error.message}`);
     for (const m of mentions) {
       const found = typeof m === 'string' ? error.message.includes(m) : m.test(error.message);
       assert.ok(found, `${label}: message ${JSON.stringify(error.message)} does not mention ${m}`);
@@ -51,14 +52,17 @@ const FUNCTIONS = {
   sample: (z, o) => lab.sample(z, { ...o, seed: 1 }),
   trace: (z, o) => lab.trace(z, o),
 };
-const WITH_ROWS = ['softmax', 'logSoftmax', 'logSumExp', 'entropy', 'crossEntropy', 'crossEntropyGrad', 'fitTemperature'];
-const WITH_TEMPERATURE = ['softmax', 'logSoftmax', 'logSumExp', 'entropy', 'crossEntropy', 'crossEntropyGrad', 'sample', 'trace'];
+const WITH_ROWS = ['softmax', 'logSoftmax', 'logSumExp', 'entropy', 'crossEntropy', 'crossEntropyGrad',
+  'fitTemperature'];
+const WITH_TEMPERATURE = ['softmax', 'logSoftmax', 'logSumExp', 'entropy', 'crossEntropy', 'crossEntropyGrad', 'sample',
+  'trace'];
 
 describe('logits', () => {
   for (const [fn, call] of Object.entries(FUNCTIONS)) {
     describe(fn, () => {
       expectError('empty array', () => ({ run: () => call([]) }), RangeError, ['logits', /empty/]);
-      expectError('empty Float32Array', () => ({ run: () => call(new Float32Array(0)) }), RangeError, ['logits', /empty/]);
+      expectError('empty Float32Array', () => ({ run: () => call(new Float32Array(0)) }), RangeError,
+        ['logits', /empty/]);
       expectError('NaN at index 2', () => {
         const z = [1, 2, NaN, 3];
         return { run: () => call(z), arrays: [z] };
@@ -77,7 +81,8 @@ describe('logits', () => {
       }, RangeError, ['logits', '-Infinity']);
       expectError('a string', () => ({ run: () => call('1,2,3') }), TypeError, ['logits']);
       expectError('null', () => ({ run: () => call(null) }), TypeError, ['logits']);
-      expectError('an Int32Array', () => ({ run: () => call(new Int32Array([1, 2])) }), TypeError, ['logits', 'Int32Array']);
+      expectError('an Int32Array', () => ({ run: () => call(new Int32Array([1, 2])) }), TypeError,
+        ['logits', 'Int32Array']);
       expectError('a non-number entry at index 1', () => {
         const z = [1, '2', 3];
         return { run: () => call(z), arrays: [z] };
@@ -122,35 +127,44 @@ describe('targets', () => {
   };
   for (const [fn, call] of Object.entries(ENTRY)) {
     describe(fn, () => {
-      const withArrays = (z, t, o) => ({ run: () => call(z, t, o), arrays: [z, t].filter((a) => typeof a === 'object') });
+      const withArrays = (z, t, o) =>
+        ({ run: () => call(z, t, o), arrays: [z, t].filter((a) => typeof a === 'object') });
       expectError('index 3 with 3 classes', () => withArrays(Z(), 3), RangeError, ['target', /\b3\b/]);
       expectError('index -1 (not ignoreIndex)', () => withArrays(Z(), -1), RangeError, ['target', '-1']);
-      expectError('array entry 1 is 5 (rows 2)', () => withArrays(Z2(), [0, 5], { rows: 2 }), RangeError, ['target[1]', /\b5\b/]);
-      expectError('Int32Array entry 1 is 5 (rows 2)', () => withArrays(Z2(), new Int32Array([0, 5]), { rows: 2 }), RangeError,
+      expectError('array entry 1 is 5 (rows 2)', () => withArrays(Z2(), [0, 5], { rows: 2 }), RangeError,
         ['target[1]', /\b5\b/]);
+      expectError('Int32Array entry 1 is 5 (rows 2)', () => withArrays(Z2(), new Int32Array([0, 5]), { rows: 2 }),
+        RangeError, ['target[1]', /\b5\b/]);
       expectError('Int32Array entry 0 is -7 (rows 2)', () => withArrays(Z2(), new Int32Array([-7, 0]), { rows: 2 }),
         RangeError, ['target[0]', '-7']);
       expectError('index 1.5 (not an integer)', () => withArrays(Z(), 1.5), RangeError, ['target', '1.5']);
-      expectError('array entry 1 is 0.5', () => withArrays(Z2(), [0, 0.5], { rows: 2 }), RangeError, ['target[1]', '0.5']);
+      expectError('array entry 1 is 0.5', () => withArrays(Z2(), [0, 0.5], { rows: 2 }), RangeError,
+        ['target[1]', '0.5']);
       expectError('NaN index', () => withArrays(Z(), NaN), RangeError, ['target', 'NaN']);
       expectError("a string 'a'", () => withArrays(Z(), 'a'), TypeError, ['target']);
       expectError('missing (undefined)', () => withArrays(Z(), undefined), TypeError, ['target']);
       expectError("array entry 1 is '1'", () => withArrays(Z2(), [0, '1'], { rows: 2 }), TypeError, ['target[1]']);
-      expectError('1 index for 2 rows', () => withArrays(Z2(), [0], { rows: 2 }), RangeError, ['target', /\b2\b/, /\b1\b/]);
-      expectError('a single number for 2 rows', () => withArrays(Z2(), 0, { rows: 2 }), RangeError, ['target', /\b2\b/]);
-      expectError('3 indices (Int32Array) for 2 rows', () => withArrays(Z2(), new Int32Array(3), { rows: 2 }), RangeError,
-        ['target', /\b2\b/, /\b3\b/]);
-      expectError('soft target of length 4 for 3 classes', () => withArrays(Z(), new Float32Array([0.25, 0.25, 0.25, 0.25])),
+      expectError('1 index for 2 rows', () => withArrays(Z2(), [0], { rows: 2 }), RangeError,
+        ['target', /\b2\b/, /\b1\b/]);
+      expectError('a single number for 2 rows', () => withArrays(Z2(), 0, { rows: 2 }), RangeError,
+        ['target', /\b2\b/]);
+      expectError('3 indices (Int32Array) for 2 rows', () => withArrays(Z2(), new Int32Array(3), { rows: 2 }),
+        RangeError, ['target', /\b2\b/, /\b3\b/]);
+      expectError('soft target of length 4 for 3 classes',
+        () => withArrays(Z(), new Float32Array([0.25, 0.25, 0.25, 0.25])),
         RangeError, ['target', /\b4\b/, /\b3\b/]);
-      expectError('soft target of length 3 for 2 rows of 3', () => withArrays(Z2(), new Float64Array([1, 0, 0]), { rows: 2 }),
+      expectError('soft target of length 3 for 2 rows of 3',
+        () => withArrays(Z2(), new Float64Array([1, 0, 0]), { rows: 2 }),
         RangeError, ['target', /\b3\b/, /\b6\b/]);
-      expectError('soft target with entry 1 = -0.25', () => withArrays(Z(), new Float32Array([1.25, -0.25, 0])), RangeError,
-        ['target[1]', '-0.25']);
-      expectError('soft target with NaN at flat index 4 (rows 2)', () => withArrays(Z2(), new Float64Array([1, 0, 0, 0, NaN, 1]),
+      expectError('soft target with entry 1 = -0.25', () => withArrays(Z(), new Float32Array([1.25, -0.25, 0])),
+        RangeError, ['target[1]', '-0.25']);
+      expectError('soft target with NaN at flat index 4 (rows 2)',
+        () => withArrays(Z2(), new Float64Array([1, 0, 0, 0, NaN, 1]),
         { rows: 2 }), RangeError, ['target[4]', 'NaN']);
-      expectError('soft target row summing to 0.75', () => withArrays(Z(), new Float32Array([0.5, 0.25, 0])), RangeError,
-        ['target', '0.75']);
-      expectError('soft target row 1 summing to 1.5 (rows 2)', () => withArrays(Z2(), new Float32Array([1, 0, 0, 0.5, 0.5, 0.5]),
+      expectError('soft target row summing to 0.75', () => withArrays(Z(), new Float32Array([0.5, 0.25, 0])),
+        RangeError, ['target', '0.75']);
+      expectError('soft target row 1 summing to 1.5 (rows 2)',
+        () => withArrays(Z2(), new Float32Array([1, 0, 0, 0.5, 0.5, 0.5]),
         { rows: 2 }), RangeError, ['target', /row 1\b/, '1.5']);
     });
   }
@@ -169,8 +183,10 @@ describe('crossEntropy options', () => {
         expectError(`labelSmoothing ${labelSmoothing}`, () => ({ run: () => call({ labelSmoothing }) }), RangeError,
           ['labelSmoothing', String(labelSmoothing)]);
       }
-      expectError("labelSmoothing '0.1'", () => ({ run: () => call({ labelSmoothing: '0.1' }) }), TypeError, ['labelSmoothing']);
-      expectError("reduction 'avg'", () => ({ run: () => call({ reduction: 'avg' }) }), RangeError, ['reduction', 'avg']);
+      expectError("labelSmoothing '0.1'", () => ({ run: () => call({ labelSmoothing: '0.1' }) }), TypeError,
+        ['labelSmoothing']);
+      expectError("reduction 'avg'", () => ({ run: () => call({ reduction: 'avg' }) }), RangeError,
+        ['reduction', 'avg']);
       expectError("reduction 'toString'", () => ({ run: () => call({ reduction: 'toString' }) }), RangeError,
         ['reduction', 'toString']);
       expectError('reduction 1 (a number)', () => ({ run: () => call({ reduction: 1 }) }), TypeError, ['reduction']);
@@ -213,7 +229,8 @@ describe('sampling options (sample and trace)', () => {
         ['repetitionPenalty', '1.2', TypeError],
       ];
       for (const [name, value, cls] of cases) {
-        expectError(`${name} ${typeof value === 'string' ? `'${value}'` : value}`, () => ({ run: () => call({ [name]: value }) }),
+        expectError(`${name} ${typeof value === 'string' ? `'${value}'` : value}`,
+          () => ({ run: () => call({ [name]: value }) }),
           cls, [name, ...(cls === RangeError ? [String(value)] : [])]);
       }
       expectError('history entry 1 is 3 (3 classes)', () => {
@@ -224,9 +241,11 @@ describe('sampling options (sample and trace)', () => {
         const history = new Int32Array([-1]);
         return { run: () => call({ history, repetitionPenalty: 1.1 }), arrays: [history] };
       }, RangeError, ['history[0]', '-1']);
-      expectError('history entry 0 is 0.5', () => ({ run: () => call({ history: [0.5] }) }), RangeError, ['history[0]', '0.5']);
+      expectError('history entry 0 is 0.5', () => ({ run: () => call({ history: [0.5] }) }), RangeError,
+        ['history[0]', '0.5']);
       expectError("history 'x'", () => ({ run: () => call({ history: 'x' }) }), TypeError, ['history']);
-      expectError("temperatureLast 'yes'", () => ({ run: () => call({ temperatureLast: 'yes' }) }), TypeError, ['temperatureLast']);
+      expectError("temperatureLast 'yes'", () => ({ run: () => call({ temperatureLast: 'yes' }) }), TypeError,
+        ['temperatureLast']);
     });
   }
   for (const seed of [-1, 2 ** 32, 1.5, NaN, Infinity]) {
@@ -300,7 +319,8 @@ describe('alloc buffers of another lab', () => {
     b.array.set([1, 2, 3]);
     assert.throws(() => lab.softmax(b), (e) => e instanceof TypeError && /another lab/.test(e.message),
       'logits from another lab');
-    assert.throws(() => lab.softmax([1, 2, 3], { out: b }), (e) => e instanceof TypeError && /another lab/.test(e.message),
+    assert.throws(() => lab.softmax([1, 2, 3], { out: b }),
+      (e) => e instanceof TypeError && /another lab/.test(e.message),
       'out from another lab');
     assert.deepEqual(Array.from(b.array), [1, 2, 3]);
   });

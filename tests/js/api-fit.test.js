@@ -35,7 +35,8 @@ describe('fitTemperature', () => {
       const want = fitTemperatureRef(z, labels, { rows });
       assert.ok(Math.abs(fitted / want - 1) < 1e-3, `fitted ${fitted}, reference minimiser ${want}`);
       const loss = (t) => crossEntropyRef(z, labels, { rows, temperature: t });
-      assert.ok(loss(fitted) <= loss(want) + 1e-6, `loss at fitted ${loss(fitted)} above the reference's ${loss(want)}`);
+      assert.ok(loss(fitted) <= loss(want) + 1e-6,
+        `loss at fitted ${loss(fitted)} above the reference's ${loss(want)}`);
     });
   }
 
@@ -45,7 +46,8 @@ describe('fitTemperature', () => {
       const { z, p } = calibrationSet(7, rows, 6, T);
       const soft = Float32Array.from(p);
       assert.ok(Math.abs(lab.fitTemperature(z, soft, { rows }) / T - 1) < 2e-3, `T = ${T}`);
-      assert.ok(Math.abs(lab.fitTemperature(z, Float64Array.from(p), { rows }) / T - 1) < 2e-3, `T = ${T} (Float64Array)`);
+      assert.ok(Math.abs(lab.fitTemperature(z, Float64Array.from(p), { rows }) / T - 1) < 2e-3,
+        `T = ${T} (Float64Array)`);
     }
   });
 

@@ -38,13 +38,16 @@ describe('gradients against finite differences of the reference loss', () => {
     { name: 'index, sum, T=0.6', z, target: index, o: { reduction: 'sum', temperature: 0.6 } },
     { name: 'index, mean, labelSmoothing 0.15', z, target: index, o: { labelSmoothing: 0.15 } },
     { name: 'index, mean, weight', z, target: index, o: { weight } },
-    { name: 'index, mean, weight + smoothing + T=1.7', z, target: index, o: { weight, labelSmoothing: 0.3, temperature: 1.7 } },
+    { name: 'index, mean, weight + smoothing + T=1.7', z, target: index,
+      o: { weight, labelSmoothing: 0.3, temperature: 1.7 } },
     { name: 'index, mean, one ignored row', z, target: new Int32Array([0, -100, 3]), o: {} },
-    { name: 'index, mean, ignored row + weight + smoothing', z, target: [3, 1, -100], o: { weight, labelSmoothing: 0.1 } },
+    { name: 'index, mean, ignored row + weight + smoothing', z, target: [3, 1, -100],
+      o: { weight, labelSmoothing: 0.1 } },
     { name: 'index, mean, custom ignoreIndex 2', z, target: [2, 0, 1], o: { ignoreIndex: 2, weight } },
     { name: 'index, sum, -Infinity masks', z: masked, target: index, o: { reduction: 'sum', temperature: 0.8 } },
     { name: 'soft, mean', z, target: soft, o: {} },
-    { name: 'soft, sum, smoothing + weight + T=1.3', z, target: soft, o: { reduction: 'sum', labelSmoothing: 0.2, weight, temperature: 1.3 } },
+    { name: 'soft, sum, smoothing + weight + T=1.3', z, target: soft,
+      o: { reduction: 'sum', labelSmoothing: 0.2, weight, temperature: 1.3 } },
     { name: 'soft (Float64Array), mean, weight', z, target: Float64Array.from(soft), o: { weight } },
     { name: 'labelSmoothing 1 (uniform target)', z, target: index, o: { labelSmoothing: 1 } },
   ];
@@ -72,7 +75,8 @@ describe('gradients against finite differences of the reference loss', () => {
           if (Math.floor(i / C) !== row) assert.ok(Math.abs(own[i]) < 1e-9, 'reference: rows are independent');
         }
         const slice = own.subarray(row * C, (row + 1) * C);
-        assertAllClose(g.subarray(row * C, (row + 1) * C), slice, gradTolerance(z, target, options), `${kind} 'none' row ${row}`);
+        assertAllClose(g.subarray(row * C, (row + 1) * C), slice, gradTolerance(z, target, options),
+          `${kind} 'none' row ${row}`);
       }
     }
   });
@@ -110,7 +114,8 @@ describe('PyTorch semantics', () => {
     const eps = 0.25;
     const row0 = (1 - eps) * -lp[0][1] + eps * -(lp[0][0] + lp[0][1] + lp[0][2]) / 3;
     const row1 = (1 - eps) * -lp[1][0] + eps * -(lp[1][0] + lp[1][1] + lp[1][2]) / 3;
-    assertClose(lab.crossEntropy(z, [1, 0], { rows: 2, labelSmoothing: eps }), (row0 + row1) / 2, lossTolerance(2), 'mean');
+    assertClose(lab.crossEntropy(z, [1, 0], { rows: 2, labelSmoothing: eps }), (row0 + row1) / 2, lossTolerance(2),
+      'mean');
     const none = lab.crossEntropy(z, [1, 0], { rows: 2, labelSmoothing: eps, reduction: 'none' });
     assertAllClose(none, [row0, row1], lossTolerance, "'none'");
     // The same as the soft target (1 - eps) y + eps / C, without weights.
@@ -122,23 +127,27 @@ describe('PyTorch semantics', () => {
     const t = new Float32Array([0.5, 0.5, 0, 0, 0, 1]);
     const eps = 0.4;
     const want = [0, 1].map((r) => -[0, 1, 2].reduce((a, c) => a + ((1 - eps) * t[3 * r + c] + eps / 3) * lp[r][c], 0));
-    assertAllClose(lab.crossEntropy(z, t, { rows: 2, labelSmoothing: eps, reduction: 'none' }), want, lossTolerance, 'none');
+    assertAllClose(lab.crossEntropy(z, t, { rows: 2, labelSmoothing: eps, reduction: 'none' }), want, lossTolerance,
+      'none');
   });
 
   test('weight: w[y] * nll; the mean divides by the sum of the counted rows\' target weights', () => {
     const weight = [0.2, 3, 1];
     const want = (3 * -lp[0][1] + 0.2 * -lp[1][0]) / (3 + 0.2);
     assertClose(lab.crossEntropy(z, [1, 0], { rows: 2, weight }), want, lossTolerance(want), 'weighted mean');
-    assertAllClose(lab.crossEntropy(z, [1, 0], { rows: 2, weight, reduction: 'none' }), [3 * -lp[0][1], 0.2 * -lp[1][0]],
+    assertAllClose(lab.crossEntropy(z, [1, 0], { rows: 2, weight, reduction: 'none' }),
+      [3 * -lp[0][1], 0.2 * -lp[1][0]],
       lossTolerance, "weighted 'none'");
   });
 
-  test('weight with label smoothing: the smoothing term is weighted per class, the mean still divides by sum w[y]', () => {
+  test('weight with label smoothing: the smoothing term is weighted per class, the mean still divides by sum w[y]',
+    () => {
     const weight = [0.2, 3, 1];
     const eps = 0.1;
     const smooth = (r) => -[0, 1, 2].reduce((a, c) => a + weight[c] * lp[r][c], 0);
     const total = (1 - eps) * (3 * -lp[0][1] + 0.2 * -lp[1][0]) + (eps / 3) * (smooth(0) + smooth(1));
-    assertClose(lab.crossEntropy(z, [1, 0], { rows: 2, weight, labelSmoothing: eps }), total / 3.2, lossTolerance(1), 'mean');
+    assertClose(lab.crossEntropy(z, [1, 0], { rows: 2, weight, labelSmoothing: eps }), total / 3.2, lossTolerance(1),
+      'mean');
     assertClose(lab.crossEntropy(z, [1, 0], { rows: 2, weight, labelSmoothing: eps, reduction: 'sum' }), total,
       lossTolerance(total), 'sum');
   });
@@ -159,7 +168,8 @@ describe('PyTorch semantics', () => {
     assert.deepEqual(Array.from(g.subarray(0, 3)), [0, 0, 0], 'ignored row gradient');
     assert.ok(g.subarray(3).some((v) => v !== 0), 'the counted row has a gradient');
     const weighted = lab.crossEntropy(z, [-100, 2], { rows: 2, weight: [5, 5, 0.5] });
-    assertClose(weighted, -lp[1][2], lossTolerance(1), 'weighted mean: 0.5 * nll / 0.5 (the ignored row\'s weight is not counted)');
+    assertClose(weighted, -lp[1][2], lossTolerance(1),
+      'weighted mean: 0.5 * nll / 0.5 (the ignored row\'s weight is not counted)');
   });
 
   test('ignoreIndex may be any integer, including a valid class', () => {
@@ -172,7 +182,8 @@ describe('PyTorch semantics', () => {
       const shown = JSON.stringify(options);
       assert.equal(lab.crossEntropy(z, [-100, -100], { rows: 2, ...options }), 0, `${shown} mean`);
       assert.equal(lab.crossEntropy(z, [-100, -100], { rows: 2, reduction: 'sum', ...options }), 0, `${shown} sum`);
-      assert.deepEqual(Array.from(lab.crossEntropy(z, [-100, -100], { rows: 2, reduction: 'none', ...options })), [0, 0]);
+      assert.deepEqual(Array.from(lab.crossEntropy(z, [-100, -100], { rows: 2, reduction: 'none', ...options })),
+        [0, 0]);
       const g = lab.crossEntropyGrad(z, [-100, -100], { rows: 2, ...options });
       assert.deepEqual(Array.from(g), [0, 0, 0, 0, 0, 0], `${shown} gradient`);
     }

@@ -36,7 +36,8 @@ describe('inputs are left untouched by successful calls', () => {
       () => lab.topK(args.f32, 5), () => lab.topK(args.arr, 12),
       () => lab.sample(args.f32, { repetitionPenalty: 1.5, history: args.history, topK: 5, topP: 0.9, seed: 3 }),
       () => lab.sample(args.f64, { repetitionPenalty: 0.8, history: args.history32, minP: 0.1 }),
-      () => lab.fitTemperature(args.f32, args.idx, { rows: 3 }), () => lab.fitTemperature(args.arr, args.soft, { rows: 3 }),
+      () => lab.fitTemperature(args.f32, args.idx, { rows: 3 }),
+        () => lab.fitTemperature(args.arr, args.soft, { rows: 3 }),
       () => lab.trace(args.f32.subarray(4, 8), { target: 1, topK: 2, repetitionPenalty: 2, history: args.history32 }),
     ];
     calls.forEach((call, i) => {
@@ -50,8 +51,10 @@ describe('inputs are left untouched by successful calls', () => {
 describe('out', () => {
   const z = randomLogits(rng(12), 2 * 50, { spread: 4 });
   const cases = {
-    softmax: { call: (x, o) => lab.softmax(x, { rows: 2, ...o }), want: softmaxRef(z, { rows: 2 }), tol: probabilityTolerance },
-    logSoftmax: { call: (x, o) => lab.logSoftmax(x, { rows: 2, ...o }), want: logSoftmaxRef(z, { rows: 2 }), tol: lossTolerance },
+    softmax: { call: (x, o) => lab.softmax(x, { rows: 2, ...o }), want: softmaxRef(z, { rows: 2 }),
+      tol: probabilityTolerance },
+    logSoftmax: { call: (x, o) => lab.logSoftmax(x, { rows: 2, ...o }), want: logSoftmaxRef(z, { rows: 2 }),
+      tol: lossTolerance },
     crossEntropyGrad: {
       call: (x, o) => lab.crossEntropyGrad(x, [3, 40], { rows: 2, ...o }),
       want: crossEntropyGradRef(z, [3, 40], { rows: 2 }),
@@ -220,7 +223,8 @@ describe('WebAssembly memory', () => {
       () => fresh.crossEntropy(small, soft, { rows: 4, reduction: 'none' }),
       () => fresh.crossEntropyGrad(small, [0, 5, 9, 15], { rows: 4, out }),
       () => fresh.topK(small, 5),
-      () => fresh.sample(small.subarray(0, 16), { topK: 5, topP: 0.9, minP: 0.05, repetitionPenalty: 1.2, history: [1, 2] }),
+      () => fresh.sample(small.subarray(0, 16),
+        { topK: 5, topP: 0.9, minP: 0.05, repetitionPenalty: 1.2, history: [1, 2] }),
       () => fresh.trace(small.subarray(0, 16), { target: 3, topP: 0.8 }),
       () => fresh.fitTemperature(small, [1, 2, 3, 4], { rows: 4 }),
       () => fresh.alloc(32).free(),
@@ -250,8 +254,10 @@ describe('WebAssembly memory', () => {
     const before = fresh.memoryBytes;
     const topBefore = probe();
     run(100000);
-    assert.equal(fresh.memoryBytes, before, `memory grew from ${before} to ${fresh.memoryBytes} bytes over 100,000 calls`);
+    assert.equal(fresh.memoryBytes, before,
+      `memory grew from ${before} to ${fresh.memoryBytes} bytes over 100,000 calls`);
     const topAfter = probe();
-    assert.equal(topAfter, topBefore, `the heap top moved by ${topAfter - topBefore} bytes over 100,000 calls (a leak)`);
+    assert.equal(topAfter, topBefore,
+      `the heap top moved by ${topAfter - topBefore} bytes over 100,000 calls (a leak)`);
   });
 });

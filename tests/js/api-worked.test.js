@@ -70,14 +70,16 @@ describe('softmax', () => {
     assert.ok(sharp[0] > lab.softmax(z)[0], `T=0.25 must sharpen: p0 ${sharp[0]} vs ${lab.softmax(z)[0]} at T=1`);
   });
 
-  test('any finite temperature > 0 is accepted: a tiny T gives the argmax one-hot, a huge T the uniform distribution', () => {
+  test('any finite temperature > 0 is accepted: a tiny T gives the argmax one-hot, a huge T the uniform distribution',
+    () => {
     // API.md's only temperature error is "not a finite number > 0"; T outside float32's normal range is still valid.
     for (const T of [1e-30, 1e-40, Number.MIN_VALUE]) {
       assert.deepEqual(Array.from(lab.softmax([1, 3, 2], { temperature: T })), [0, 1, 0], `T = ${T}`);
       assert.equal(lab.sample([1, 3, 2], { temperature: T, seed: 5 }), 1, `sample at T = ${T}`);
     }
     for (const T of [1e30, 1e39, Number.MAX_VALUE]) {
-      assertAllClose(lab.softmax([1, 3, 2], { temperature: T }), [1 / 3, 1 / 3, 1 / 3], probabilityTolerance, `T = ${T}`);
+      assertAllClose(lab.softmax([1, 3, 2], { temperature: T }), [1 / 3, 1 / 3, 1 / 3], probabilityTolerance,
+        `T = ${T}`);
       assertClose(lab.entropy([1, 3, 2], { temperature: T }), Math.log(3), lossTolerance(1), `entropy at T = ${T}`);
     }
   });
@@ -172,7 +174,8 @@ describe('crossEntropy', () => {
   });
 
   test('the lesson example: target 2 costs 12.300005 nats', () => {
-    assertClose(lab.crossEntropy(LESSON, 2), crossEntropyRef(Float32Array.from(LESSON), 2), lossTolerance(12.3), 'loss');
+    assertClose(lab.crossEntropy(LESSON, 2), crossEntropyRef(Float32Array.from(LESSON), 2), lossTolerance(12.3),
+      'loss');
   });
 
   test("reductions: 'mean' averages, 'sum' adds, 'none' gives Float32Array(rows)", () => {
@@ -221,9 +224,10 @@ describe('crossEntropy', () => {
   });
 
   test('plain arrays are class indices, never probabilities', () => {
-    assertClose(lab.crossEntropy([1, 2, 3, 3, 2, 1], [2, 0], { rows: 2 }), crossEntropyRef([1, 2, 3], 2), lossTolerance(1),
-      'array of 2 indices');
-    assert.throws(() => lab.crossEntropy([1, 2, 3], [0.2, 0.3, 0.5]), RangeError, 'an array of probabilities is rejected');
+    assertClose(lab.crossEntropy([1, 2, 3, 3, 2, 1], [2, 0], { rows: 2 }), crossEntropyRef([1, 2, 3], 2),
+      lossTolerance(1), 'array of 2 indices');
+    assert.throws(() => lab.crossEntropy([1, 2, 3], [0.2, 0.3, 0.5]), RangeError,
+      'an array of probabilities is rejected');
   });
 
   test('soft targets: -sum t log p; a one-hot soft target equals the index target', () => {
@@ -319,7 +323,8 @@ describe('sample (worked examples)', () => {
 });
 
 describe('fitTemperature (worked example)', () => {
-  test('3 of 4 rows right with logits (2, 0, 0): p(right) = 3/4 at the optimum, so e^(2/T) = 6 and T = 2 / ln 6', () => {
+  test('3 of 4 rows right with logits (2, 0, 0): p(right) = 3/4 at the optimum, so e^(2/T) = 6 and T = 2 / ln 6',
+    () => {
     const z = [2, 0, 0, 0, 2, 0, 0, 0, 2, 2, 0, 0];
     const T = lab.fitTemperature(z, [0, 1, 2, 1], { rows: 4 });
     assert.equal(typeof T, 'number');
@@ -345,7 +350,8 @@ describe('trace', () => {
     assertAllClose(t.logProbabilities, logSoftmaxRef(z, { temperature: T }), lossTolerance, 'logProbabilities');
     assertClose(t.entropy, entropyRef(z, { temperature: T })[0], lossTolerance, 'entropy');
     // what the lessons show is what the library computes
-    assertAllClose(t.probabilities, lab.softmax(z, { temperature: T }), (v) => 1e-7 + 1e-6 * Math.abs(v), 'trace vs softmax');
+    assertAllClose(t.probabilities, lab.softmax(z, { temperature: T }), (v) => 1e-7 + 1e-6 * Math.abs(v),
+      'trace vs softmax');
     assertAllClose(t.logProbabilities, lab.logSoftmax(z, { temperature: T }), (v) => 1e-6 * Math.max(1, Math.abs(v)),
       'trace vs logSoftmax');
     assertClose(t.entropy, lab.entropy(z, { temperature: T }), 1e-6, 'trace vs entropy');

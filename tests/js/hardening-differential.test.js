@@ -1,9 +1,10 @@
 // Differential tests: thousands of random cases (1 to 70,000 classes, batches of rows, -Infinity masks, logits from
 // N(0, 1) to [90, 100] to +-1e37, temperatures from 1e-3 to 1e3, random options and targets, every kind of input
-// container and `out`) against a float64 reference written here from the definitions, for the SIMD build and the
+// container and `out`) against the float64 reference written from the definitions, for the SIMD build and the
 // scalar build; and the two builds against each other on the same cases.
 //
-// The reference computes from the float32 values the library sees (Math.fround of every input, float32 temperature).
+// The reference (reference.js) computes from the float32 values the library sees (float32 logits, targets and weights,
+// Math.fround of the temperature and the sampling options).
 // Tolerances are the documented ones: probabilities 1e-6 + 2e-5 |p|, log-values and losses 2e-5 max(1, |L|).
 // LOGITLAB_DIFF_SEED and LOGITLAB_DIFF_SCALE (a multiplier on the number of cases) override the defaults; every
 // failure message carries the seed and case number that reproduce it.
@@ -12,7 +13,9 @@ import { describe, test } from 'node:test';
 
 import createLogitLab from 'logitlab';
 
-import { sfc32 } from './reference.js';
+import {
+  crossEntropyParts, firstUniform, keptProbabilities, rowRef, rowRefs, samplingRef, sfc32,
+} from './reference.js';
 
 const SEED = Number(process.env.LOGITLAB_DIFF_SEED ?? 61128);
 const SCALE = Number(process.env.LOGITLAB_DIFF_SCALE ?? 1);
@@ -128,151 +131,18 @@ function valuesOf(x) {
 const f32 = Math.fround;
 const temperatureOf = (t) => f32(t ?? 1);
 
-// One row's softmax quantities from float32 logits z[start, start + C).
-function rowRef(z, start, C, T) {
-  let max = -Infinity;
-  for (let c = 0; c < C; ++c) max = Math.max(max, f32(z[start + c]));
-  const x = new Float64Array(C);
-  let sum = 0;
-  for (let c = 0; c < C; ++c) {
-    const v = f32(z[start + c]);
-    x[c] = v === -Infinity ? -Infinity : (v - max) / T;
-    sum += Math.exp(x[c]);
-  }
-  const logSum = Math.log(sum);
-  const p = new Float64Array(C), logp = new Float64Array(C);
-  let entropy = 0;
-  for (let c = 0; c < C; ++c) {
-    p[c] = Math.exp(x[c]) / sum;
-    logp[c] = x[c] - logSum;
-    if (p[c] > 0) entropy -= p[c] * logp[c];
-  }
-  return { max, x, sum, lse: max / T + logSum, p, logp, entropy };
+// The reference sees what the library sees: float32 logits (every case's are), and float32 temperature and options.
+const rowsRef = (z, C, rows, T) => rowRefs(z, { temperature: T, rows });
+
+function crossEntropyOfCase(c, options = c.options) {
+  return crossEntropyParts(c.z, c.target,
+    { ...options, rows: c.rows, temperature: temperatureOf(options.temperature) });
 }
 
-function rowsRef(z, C, rows, T) {
-  const out = [];
-  for (let r = 0; r < rows; ++r) out.push(rowRef(z, r * C, C, T));
-  return out;
-}
-
-// torch.nn.functional.cross_entropy(z / T, target, reduction, label_smoothing, ignore_index, weight), with 'mean' over
-// nothing = 0. Returns per-row losses, the reduced loss, and the gradient for the reduction.
-function crossEntropyRef(z, C, rows, T, target, o) {
-  const eps = o.labelSmoothing ?? 0;
-  const ignoreIndex = o.ignoreIndex ?? -100;
-  const reduction = o.reduction ?? 'mean';
-  const w = (c) => (o.weight ? f32(o.weight[c]) : 1);
-  const soft = target instanceof Float32Array || target instanceof Float64Array;
-  const indices = soft ? null : typeof target === 'number' ? [target] : Array.from(target);
-  const t = (r, c) => (1 - eps) * (soft ? f32(target[r * C + c]) : indices[r] === c ? 1 : 0) + eps / C;
-  const refs = rowsRef(z, C, rows, T);
-  const rowLoss = new Float64Array(rows);
-  const ignored = new Uint8Array(rows);
-  let d = 0;
-  for (let r = 0; r < rows; ++r) {
-    ignored[r] = !soft && indices[r] === ignoreIndex ? 1 : 0;
-    if (ignored[r]) continue;
-    d += soft ? 1 : w(indices[r]);
-    let loss = 0;
-    for (let c = 0; c < C; ++c) {
-      const coef = w(c) * t(r, c);
-      if (coef !== 0) loss += coef * -refs[r].logp[c];  // 0 log 0 = 0
-    }
-    rowLoss[r] = loss;
-  }
-  const denominator = reduction === 'mean' ? d : 1;
-  let total = 0;
-  for (const v of rowLoss) total += v;
-  const loss = reduction === 'mean' ? (d === 0 ? 0 : total / d) : total;
-  const grad = new Float64Array(rows * C);
-  const scale = new Float64Array(rows);
-  for (let r = 0; r < rows; ++r) {
-    if (ignored[r] || denominator === 0) continue;
-    let mass = 0;
-    for (let c = 0; c < C; ++c) mass += w(c) * t(r, c);
-    const k = 1 / (T * denominator);
-    scale[r] = mass * k;
-    for (let c = 0; c < C; ++c) grad[r * C + c] = (refs[r].p[c] * mass - w(c) * t(r, c)) * k;
-  }
-  const own = (r, c) => (ignored[r] || denominator === 0 ? 0 : w(c) * t(r, c) / (T * denominator));
-  return { rowLoss, loss, grad, scale, refs, ignored, own };
-}
-
-// The sampling filters: the kept set is a prefix of `order` (larger value first, then lower index) whose length lies
-// in [minKeep, maxKeep] (different only where a probability sits on a top-p or min-p boundary within rounding).
-function sampleRef(z, o) {
-  const C = z.length;
-  const T = temperatureOf(o.temperature);
-  const penalty = f32(o.repetitionPenalty ?? 1);
-  const s = Float64Array.from(z, f32);
-  const penalised = new Uint8Array(C);
-  for (const token of o.history ?? []) penalised[token] = 1;
-  for (let c = 0; c < C; ++c) if (penalised[c] && penalty !== 1) s[c] = s[c] > 0 ? s[c] / penalty : s[c] * penalty;
-  const scaled = s.map((v) => v / T);
-  const filtered = o.temperatureLast ? s : scaled;
-  const order = orderOf(filtered);
-  const k0 = o.topK ? Math.min(o.topK, order.length) : order.length;
-  const w = new Float64Array(k0);
-  for (let i = 0; i < k0; ++i) w[i] = Math.exp(filtered[order[i]] - filtered[order[0]]);
-  let pLo = k0, pHi = k0;
-  const topP = f32(o.topP ?? 1);
-  if (topP < 1) {
-    let total = 0;
-    for (const v of w) total += v;
-    const shortest = (goal) => {
-      let cum = 0, i = 0;
-      for (; i < k0 && cum < goal; ++i) cum += w[i];
-      return Math.max(i, 1);
-    };
-    pLo = shortest(topP * total * (1 - 1e-9));
-    pHi = shortest(topP * total * (1 + 1e-9));
-  }
-  let mLo = k0, mHi = k0;
-  const minP = f32(o.minP ?? 0);
-  if (minP > 0) {
-    mLo = 0; mHi = 0;
-    for (let i = 0; i < k0; ++i) {
-      if (w[i] >= minP * (1 + 1e-9)) ++mLo;
-      if (w[i] >= minP * (1 - 1e-9)) ++mHi;
-    }
-  }
-  return { scaled, order, minKeep: Math.min(pLo, mLo), maxKeep: Math.min(pHi, mHi) };
-}
-
-// Unmasked classes by value, largest first, ties by index (a native sort of the distinct values: fast at 70,000).
-function orderOf(values) {
-  const byValue = new Map();
-  for (let c = 0; c < values.length; ++c) {
-    const v = values[c];
-    if (v === -Infinity) continue;
-    const list = byValue.get(v);
-    if (list) list.push(c);
-    else byValue.set(v, [c]);
-  }
-  const order = [];
-  for (const v of Float64Array.from(byValue.keys()).sort().reverse()) for (const c of byValue.get(v)) order.push(c);
-  return order;
-}
-
-// The probabilities `sample` draws from over the first `keep` classes of the order.
-function keptProbabilities(ref, keep) {
-  const p = new Float64Array(ref.scaled.length);
-  const best = ref.scaled[ref.order[0]];
-  let total = 0;
-  for (let i = 0; i < keep; ++i) total += p[ref.order[i]] = Math.exp(ref.scaled[ref.order[i]] - best);
-  for (let i = 0; i < keep; ++i) p[ref.order[i]] /= total;
-  return p;
-}
-
-// The seeded generator the API documents (SplitMix64): its first uniform double in [0, 1) for a 32-bit seed.
-function firstUniform(seed) {
-  const M = (1n << 64n) - 1n;
-  let z = (BigInt(seed) + 0x9e3779b97f4a7c15n) & M;
-  z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & M;
-  z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M;
-  z ^= z >> 31n;
-  return Number(z >> 11n) / 2 ** 53;
+function samplingOf(z, o) {
+  const f32Option = (v) => (v === undefined ? undefined : f32(v));
+  return samplingRef(z, { ...o, temperature: temperatureOf(o.temperature), topP: f32Option(o.topP),
+    minP: f32Option(o.minP), repetitionPenalty: f32Option(o.repetitionPenalty) });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -280,7 +150,8 @@ function firstUniform(seed) {
 
 function closeTo(got, want, abs, rel) {
   if (Number.isNaN(got) || Number.isNaN(want)) return false;
-  if (!Number.isFinite(want) || Math.abs(want) > 3.4028234663852886e38) return got === (want > 0 ? Infinity : -Infinity);
+  if (!Number.isFinite(want) || Math.abs(want) > 3.4028234663852886e38) return got === (want > 0 ? Infinity
+    : -Infinity);
   return Math.abs(got - want) <= abs + rel * Math.abs(want);
 }
 const probClose = (got, want) => closeTo(got, want, 1e-6, 2e-5);
@@ -396,14 +267,14 @@ const FUNCTIONS = {
   crossEntropy(lab, i, build) {
     const c = crossEntropyCase(lab, i, 'crossEntropy');
     const result = lab.crossEntropy(c.input, c.target, c.options);
-    const ref = crossEntropyRef(c.z, c.C, c.rows, temperatureOf(c.options.temperature), c.target, c.options);
+    const ref = crossEntropyOfCase(c);
     const where = describeCase('crossEntropy', build, i, c.label);
     if (c.options.reduction === 'none') {
       assert.ok(result instanceof Float32Array && result.length === c.rows, `${where}: 'none' gives one loss per row`);
       checkRows(result, c.rows, where, (row, v) => {
         if (!(v >= 0)) return `row ${row}: loss ${v} < 0 or NaN`;
         if (ref.ignored[row] && v !== 0) return `row ${row} is ignored but has loss ${v}`;
-        return logClose(v, ref.rowLoss[row]) ? null : `row ${row}: loss ${v}, reference ${ref.rowLoss[row]}`;
+        return logClose(v, ref.perRow[row]) ? null : `row ${row}: loss ${v}, reference ${ref.perRow[row]}`;
       });
     } else {
       assert.equal(typeof result, 'number', `${where}: '${c.options.reduction ?? 'mean'}' gives a number`);
@@ -411,7 +282,7 @@ const FUNCTIONS = {
     }
     c.free();
     if (typeof result === 'number') return { values: Float32Array.of(result), tol: [2e-5 * Math.max(1, ref.loss)] };
-    return { values: result, tol: Array.from(ref.rowLoss, (v) => 2e-5 * Math.max(1, v)) };
+    return { values: result, tol: Array.from(ref.perRow, (v) => 2e-5 * Math.max(1, v)) };
   },
 
   crossEntropyGrad(lab, i, build) {
@@ -422,7 +293,7 @@ const FUNCTIONS = {
     if (outKind === 'f32') options.out = new Float32Array(c.z.length);
     if (outKind === 'alloc') options.out = out = lab.alloc(c.z.length);
     const got = Float32Array.from(valuesOf(lab.crossEntropyGrad(c.input, c.target, options)));
-    const ref = crossEntropyRef(c.z, c.C, c.rows, temperatureOf(c.options.temperature), c.target, c.options);
+    const ref = crossEntropyOfCase(c);
     const where = describeCase('crossEntropyGrad', build, i, `${c.label} out=${outKind}`);
     const soft = c.target instanceof Float32Array || c.target instanceof Float64Array;
     const plain = !soft && !(c.options.labelSmoothing > 0);
@@ -473,13 +344,15 @@ const FUNCTIONS = {
       taken[index] = 1;
       if (!Object.is(values[rank], z[index])) return `rank ${rank}: value ${values[rank]}, logit ${z[index]}`;
       if (rank > 0 && !before(indices[rank - 1], index))
-        return `rank ${rank}: class ${index} (${z[index]}) should not follow class ${indices[rank - 1]} (${z[indices[rank - 1]]})`;
+        return `rank ${rank}: class ${index} (${z[index]}) should not follow ` +
+          `class ${indices[rank - 1]} (${z[indices[rank - 1]]})`;
       return null;
     });
     if (k > 0)
       for (let c = 0; c < C; ++c)
         if (!taken[c] && before(c, indices[k - 1]))
-          assert.fail(`${where}: class ${c} (${z[c]}) was left out but comes before class ${indices[k - 1]} (${z[indices[k - 1]]})`);
+          assert.fail(`${where}: class ${c} (${z[c]}) was left out ` +
+            `but comes before class ${indices[k - 1]} (${z[indices[k - 1]]})`);
     for (const b of buffers) b.free();
     return { values: Float32Array.from([...indices, ...values]), tol: null };
   },
@@ -501,10 +374,11 @@ const FUNCTIONS = {
     if (r.next() < 0.3) o.temperatureLast = true;
     const buffers = [];
     const index = lab.sample(container(r, lab, z, buffers), o);
-    const where = describeCase('sample', build, i, `C=${C} ${kind} ${JSON.stringify({ ...o, history: o.history?.length })}`);
+    const where = describeCase('sample', build, i,
+      `C=${C} ${kind} ${JSON.stringify({ ...o, history: o.history?.length })}`);
     assert.ok(Number.isInteger(index) && index >= 0 && index < C, `${where}: index ${index}`);
     assert.equal(lab.sample(z, o), index, `${where}: the same seed gave another index`);
-    const ref = sampleRef(z, o);
+    const ref = samplingOf(z, o);
     const rank = ref.order.indexOf(index);
     assert.ok(rank >= 0 && rank < ref.maxKeep,
       `${where}: drew class ${index} at rank ${rank}; the filters keep ${ref.minKeep}..${ref.maxKeep} classes`);
@@ -584,7 +458,8 @@ const FUNCTIONS = {
     for (let c = 0; c < C; ++c) {
       if (t.scaled[c] !== f32(z[c] * f32(1 / T)) && !closeTo(t.scaled[c], z[c] / T, 0, 1e-6))
         assert.fail(`${where}: scaled[${c}] = ${t.scaled[c]}, logit / T = ${z[c] / T}`);
-      if (!probClose(t.exp[c] / t.sum, ref.p[c])) assert.fail(`${where}: exp[${c}] / sum = ${t.exp[c] / t.sum}, p ${ref.p[c]}`);
+      if (!probClose(t.exp[c] / t.sum,
+        ref.p[c])) assert.fail(`${where}: exp[${c}] / sum = ${t.exp[c] / t.sum}, p ${ref.p[c]}`);
     }
     if (o.target !== undefined) {
       const ce = { temperature, labelSmoothing: o.labelSmoothing };
@@ -592,14 +467,15 @@ const FUNCTIONS = {
       same(t.gradient, lab.crossEntropyGrad(z, o.target, ce), 'gradient');
     }
     if (o.topK !== undefined || o.topP !== undefined || o.minP !== undefined) {
-      const s = sampleRef(z, { ...o, temperature });
+      const s = samplingOf(z, { ...o, temperature });
       const kept = Array.from(t.kept);
       assert.ok(kept.length >= s.minKeep && kept.length <= s.maxKeep,
         `${where}: kept ${kept.length} classes, the filters allow ${s.minKeep}..${s.maxKeep}`);
       assert.deepEqual(kept, s.order.slice(0, kept.length).sort((a, b) => a - b), `${where}: kept set`);
       const p = keptProbabilities(s, kept.length);
       for (let c = 0; c < C; ++c)
-        if (!closeTo(t.keptProbabilities[c], p[c], 1e-6, 1e-5)) assert.fail(`${where}: keptProbabilities[${c}] = ${t.keptProbabilities[c]}, reference ${p[c]}`);
+        if (!closeTo(t.keptProbabilities[c], p[c], 1e-6,
+          1e-5)) assert.fail(`${where}: keptProbabilities[${c}] = ${t.keptProbabilities[c]}, reference ${p[c]}`);
     }
     return { values: t.probabilities, tol: Array.from(ref.p, (p) => 1e-6 + 2e-5 * p) };
   },
@@ -615,11 +491,11 @@ function normalise(target, C, rows) {
 
 // Mean loss over the rows that can move the minimum (not ignored, finite loss), in float64.
 function meanCountedLoss(z, C, rows, T, target) {
-  const { rowLoss, ignored } = crossEntropyRef(z, C, rows, T, target, { reduction: 'none' });
+  const { perRow, ignored } = crossEntropyParts(z, target, { temperature: T, rows, reduction: 'none' });
   let total = 0, n = 0;
   for (let row = 0; row < rows; ++row) {
-    if (ignored[row] || !Number.isFinite(rowLoss[row])) continue;
-    total += rowLoss[row];
+    if (ignored[row] || !Number.isFinite(perRow[row])) continue;
+    total += perRow[row];
     ++n;
   }
   return n ? total / n : 0;
@@ -648,7 +524,8 @@ function crossEntropyCase(lab, i, fn) {
     target = new (r.next() < 0.5 ? Float32Array : Float64Array)(rows * C);
     const style = r.pick(['onehot', 'uniform', 'random']);
     for (let row = 0; row < rows; ++row) {
-      for (let c = 0; c < C; ++c) target[row * C + c] = style === 'uniform' ? 1 / C : style === 'random' && r.next() < 0.7 ? r.next() : 0;
+      for (let c = 0; c < C; ++c) target[row * C + c] = style === 'uniform' ? 1 / C : style === 'random'
+        && r.next() < 0.7 ? r.next() : 0;
       if (style !== 'uniform') target[row * C + r.int(C)] += 1;
     }
     normalise(target, C, rows);
@@ -658,7 +535,8 @@ function crossEntropyCase(lab, i, fn) {
     const list = Array.from({ length: rows }, () => (r.next() < 0.1 ? ignoreIndex : r.int(C)));
     target = rows === 1 && r.next() < 0.5 ? list[0] : r.next() < 0.5 ? Int32Array.from(list) : list;
   }
-  const label = `C=${C} rows=${rows} ${kind} ${JSON.stringify({ ...options, weight: options.weight ? 'C weights' : undefined })} ` +
+  const shown = JSON.stringify({ ...options, weight: options.weight ? 'C weights' : undefined });
+  const label = `C=${C} rows=${rows} ${kind} ${shown} ` +
     `${soft ? 'soft' : 'index'} targets`;
   return { z, C, rows, input, target, options, label, free: () => buffers.forEach((b) => b.free()) };
 }

@@ -113,10 +113,12 @@ test(`${CALLS.toLocaleString('en')} mixed calls keep WebAssembly memory and the 
     samples.push({ calls: warmUp + (part + 1) * chunk, memory: lab.memoryBytes, heap: heapUsed() });
   }
   const growth = samples.at(-1).heap - heap;
-  const table = samples.map((s) => `${s.calls}: wasm ${s.memory} B, heap ${s.heap - heap >= 0 ? '+' : ''}${s.heap - heap} B`).join('; ');
+  const table = samples
+    .map((s) => `${s.calls}: wasm ${s.memory} B, heap ${s.heap - heap >= 0 ? '+' : ''}${s.heap - heap} B`).join('; ');
   assert.ok(errors > 0.25 * (CALLS - warmUp), `${errors} invalid calls threw`);
   for (const s of samples)
-    assert.equal(s.memory, memory, `WebAssembly memory grew from ${memory} to ${s.memory} bytes after ${s.calls} calls (${table})`);
+    assert.equal(s.memory, memory,
+      `WebAssembly memory grew from ${memory} to ${s.memory} bytes after ${s.calls} calls (${table})`);
   t.diagnostic(`${errors} of ${CALLS - warmUp} measured calls threw; WebAssembly memory ${memory} bytes throughout; ` +
     `JS heap ${growth >= 0 ? '+' : ''}${growth} bytes`);
   // A leak of 2 bytes per call would show as 1.8 MB here.
@@ -135,7 +137,8 @@ test('an invalid call does not grow WebAssembly memory', async () => {
     ['sample with 2**25 history entries', () => lab.sample([1, 2, 3], { history: new Int32Array(2 ** 25).fill(7) })],
   ]) {
     assert.throws(call, RangeError, what);
-    assert.equal(lab.memoryBytes, before, `${what} was refused but grew WebAssembly memory from ${before} to ${lab.memoryBytes} bytes`);
+    assert.equal(lab.memoryBytes, before,
+      `${what} was refused but grew WebAssembly memory from ${before} to ${lab.memoryBytes} bytes`);
   }
 });
 
@@ -146,7 +149,8 @@ test('an error thrown inside a call (by an option getter) leaves the lab answeri
   const calls = [
     ['softmax', 'temperature', (o) => lab.softmax(z, o)], ['softmax', 'out', (o) => lab.softmax(z, o)],
     ['logSoftmax', 'rows', (o) => lab.logSoftmax(z, o)], ['entropy', 'temperature', (o) => lab.entropy(z, o)],
-    ['crossEntropy', 'weight', (o) => lab.crossEntropy(z, 1, o)], ['crossEntropyGrad', 'out', (o) => lab.crossEntropyGrad(z, 1, o)],
+    ['crossEntropy', 'weight', (o) => lab.crossEntropy(z, 1, o)],
+      ['crossEntropyGrad', 'out', (o) => lab.crossEntropyGrad(z, 1, o)],
     ['sample', 'history', (o) => lab.sample(z, o)], ['trace', 'topP', (o) => lab.trace(z, o)],
     ['fitTemperature', 'rows', (o) => lab.fitTemperature(z, 1, o)],
   ];
@@ -165,7 +169,8 @@ test('an option getter that calls back into the lab cannot change the answer or 
   keep.array.set([1, 2, 3, 4, 5, 6, 7, 8]);
   let late = null;
   const cases = [
-    ['softmax (out getter runs a small call)', () => lab.softmax(z, { get out() { lab.softmax([9, 9, 9, 9, 9]); return undefined; } }),
+    ['softmax (out getter runs a small call)',
+      () => lab.softmax(z, { get out() { lab.softmax([9, 9, 9, 9, 9]); return undefined; } }),
       (r) => assertSoftmax(r, z, 'softmax')],
     ['softmax (out getter grows scratch, allocates)', () => lab.softmax(z, {
       get out() {
@@ -175,9 +180,11 @@ test('an option getter that calls back into the lab cannot change the answer or 
         return undefined;
       },
     }), (r) => assertSoftmax(r, z, 'softmax')],
-    ['crossEntropy (weight getter)', () => lab.crossEntropy(z, 2, { get weight() { lab.softmax([5, 5]); return undefined; } }),
+    ['crossEntropy (weight getter)',
+      () => lab.crossEntropy(z, 2, { get weight() { lab.softmax([5, 5]); return undefined; } }),
       (r) => assert.ok(Math.abs(r - crossEntropyRef(z, 2)) <= 2e-5, `crossEntropy = ${r}`)],
-    ['sample (history getter)', () => lab.sample([100, 0, 0, 0], { seed: 1, get history() { lab.sample([0, 0, 0, 100]); return []; } }),
+    ['sample (history getter)',
+      () => lab.sample([100, 0, 0, 0], { seed: 1, get history() { lab.sample([0, 0, 0, 100]); return []; } }),
       (r) => assert.equal(r, 0, 'sample drew another class than the only likely one')],
   ];
   for (const [what, call, check] of cases) {
@@ -192,7 +199,8 @@ test('an option getter that calls back into the lab cannot change the answer or 
       `${what}: threw ${error.constructor.name}: ${error.message}`);
     else check(result);
     assert.deepEqual(Array.from(keep.array), [1, 2, 3, 4, 5, 6, 7, 8], `${what}: an alloc buffer was overwritten`);
-    if (late) assert.deepEqual(Array.from(late.array), [7, 7, 7, 7], `${what}: the buffer allocated inside the getter was overwritten`);
+    if (late) assert.deepEqual(Array.from(late.array), [7, 7, 7, 7],
+      `${what}: the buffer allocated inside the getter was overwritten`);
   }
   assertSoftmax(lab.softmax(z), z, 'afterwards');
 });

@@ -1,14 +1,15 @@
-// A float64 reference for logitlab, written from API.md (and PyTorch's documented semantics), used only by the tests;
-// plus the seeded data generators and the tolerance checks the tests share.
+// The tests' one float64 reference for logitlab (tests/js, tests/bench and tests/package use it), written from API.md
+// and PyTorch's documented semantics, never from the core's code; plus the seeded generators (sfc32, mulberry32, and
+// the sampler's SplitMix64) and the tolerance checks the tests share.
 //
 // Every function takes plain numbers (arrays or typed arrays) and computes in double without rounding its inputs, so
-// central finite differences of its losses are meaningful. Tests feed it the same float32 values they give the lab.
+// central finite differences of its losses are meaningful. Tests feed it the values the library sees: float32 logits,
+// and (the differential suite) temperatures and options rounded to float32.
 import assert from 'node:assert/strict';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Seeded data
 
-// mulberry32: a small seeded generator, so every random test is reproducible from the seed in its failure message.
 // sfc32, seeded: uniform numbers in [0, 1), the first `skip` thrown away. For the hardening suites' reproducible cases.
 export function sfc32(seed, skip = 0) {
   let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = seed >>> 0;
@@ -27,15 +28,21 @@ export function sfc32(seed, skip = 0) {
   return next;
 }
 
-export function rng(seed) {
+// mulberry32: uniform numbers in [0, 1) from a small seeded generator (the benchmark's logits come from it too).
+export function mulberry32(seed) {
   let a = seed >>> 0;
-  const next = () => {
+  return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+// mulberry32 with the draws tests need, so every random test is reproducible from the seed in its failure message.
+export function rng(seed) {
+  const next = mulberry32(seed);
   const normal = () => {
     const u = 1 - next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
@@ -77,48 +84,60 @@ export function randomSoftTargets(r, rows, C, { zeros = 0.3 } = {}) {
 // ---------------------------------------------------------------------------------------------------------------
 // The reference
 
-function rowsOf(x, rows) {
+function rowCount(x, rows) {
   const C = x.length / rows;
   assert.ok(Number.isInteger(C), `reference: ${x.length} values do not split into ${rows} rows`);
-  const out = [];
-  for (let r = 0; r < rows; ++r) out.push(Array.from(x.slice(r * C, (r + 1) * C), Number));
-  return out;
+  return C;
 }
 
-function rowLogSumExp(s) {
+// One row's softmax quantities, z[start, start + C) at temperature T: the max, x = (z - max) / T (-Infinity where
+// masked), sum exp(x), log-sum-exp, probabilities, log-probabilities and entropy.
+export function rowRef(z, start, C, T) {
   let max = -Infinity;
-  for (const v of s) if (v > max) max = v;
+  for (let c = 0; c < C; ++c) max = Math.max(max, Number(z[start + c]));
+  const x = new Float64Array(C);
   let sum = 0;
-  for (const v of s) if (v !== -Infinity) sum += Math.exp(v - max);
-  return max + Math.log(sum);
+  for (let c = 0; c < C; ++c) {
+    const v = Number(z[start + c]);
+    x[c] = v === -Infinity ? -Infinity : (v - max) / T;
+    sum += Math.exp(x[c]);
+  }
+  const logSum = Math.log(sum);
+  const p = new Float64Array(C);
+  const logp = new Float64Array(C);
+  let entropy = 0;
+  for (let c = 0; c < C; ++c) {
+    p[c] = Math.exp(x[c]) / sum;
+    logp[c] = x[c] - logSum;
+    if (p[c] > 0) entropy -= p[c] * logp[c];
+  }
+  return { max, x, sum, lse: max / T + logSum, p, logp, entropy };
 }
 
-function rowLogSoftmax(z, T) {
-  const s = z.map((v) => v / T);
-  const lse = rowLogSumExp(s);
-  return s.map((v) => (v === -Infinity ? -Infinity : v - lse));
+export function rowRefs(z, { temperature = 1, rows = 1 } = {}) {
+  const C = rowCount(z, rows);
+  return Array.from({ length: rows }, (_, r) => rowRef(z, r * C, C, temperature));
 }
 
 // log softmax(z / T) of each row, flat Float64Array.
-export function logSoftmaxRef(z, { temperature = 1, rows = 1 } = {}) {
-  return Float64Array.from(rowsOf(z, rows).flatMap((row) => rowLogSoftmax(row, temperature)));
+export function logSoftmaxRef(z, options = {}) {
+  const out = new Float64Array(z.length);
+  rowRefs(z, options).forEach((ref, r) => out.set(ref.logp, r * ref.p.length));
+  return out;
 }
 
 export function softmaxRef(z, options = {}) {
-  return logSoftmaxRef(z, options).map(Math.exp);  // exp(-Infinity) = 0 exactly
+  const out = new Float64Array(z.length);
+  rowRefs(z, options).forEach((ref, r) => out.set(ref.p, r * ref.p.length));
+  return out;
 }
 
-export function logSumExpRef(z, { temperature = 1, rows = 1 } = {}) {
-  return rowsOf(z, rows).map((row) => rowLogSumExp(row.map((v) => v / temperature)));
+export function logSumExpRef(z, options = {}) {
+  return rowRefs(z, options).map((ref) => ref.lse);
 }
 
-export function entropyRef(z, { temperature = 1, rows = 1 } = {}) {
-  return rowsOf(z, rows).map((row) => {
-    const lp = rowLogSoftmax(row, temperature);
-    let h = 0;
-    for (const v of lp) if (v !== -Infinity) h -= Math.exp(v) * v;
-    return h;
-  });
+export function entropyRef(z, options = {}) {
+  return rowRefs(z, options).map((ref) => ref.entropy);
 }
 
 function isSoft(target) {
@@ -127,67 +146,55 @@ function isSoft(target) {
 
 // PyTorch's cross_entropy(z / T, target, reduction, label_smoothing, ignore_index, weight), except that a 'mean' over
 // nothing is 0, a zero coefficient contributes 0 (0 log 0 = 0) and a positive one on a masked class gives +Infinity.
-// Returns { loss: number | number[] (none), perRow: number[], counted: number[] (per-row denominators) }.
+// Row r's loss is sum_c a_c (-log p_c) with a_c = w_c t'_c, t' = (1 - eps) y + eps / C the smoothed target.
+// Returns { loss: number | Float64Array (none), perRow, counted (each row's share of the mean's denominator), ignored,
+// grad (d loss / dz, raw logits: (p_c sum_k a_k - a_c) / (T d)), scale (per row: sum_k a_k / (T d), the size of the
+// gradient's p term), own(r, c) (a_c / (T d)), refs (rowRef of each row) }.
 export function crossEntropyParts(z, target, o = {}) {
-  const { temperature = 1, rows = 1, reduction = 'mean', labelSmoothing: eps = 0, ignoreIndex = -100, weight } = o;
-  const C = z.length / rows;
+  const { temperature: T = 1, rows = 1, reduction = 'mean', labelSmoothing: eps = 0, ignoreIndex = -100, weight } = o;
+  const C = rowCount(z, rows);
+  const soft = isSoft(target);
+  const indices = soft ? null : typeof target === 'number' ? [target] : Array.from(target);
   const w = (c) => (weight ? Number(weight[c]) : 1);
-  const indices = isSoft(target) ? null : typeof target === 'number' ? [target] : Array.from(target);
-  const perRow = [];
-  const counted = [];
-  rowsOf(z, rows).forEach((row, r) => {
-    if (indices && indices[r] === ignoreIndex) {
-      perRow.push(0);
-      counted.push(0);
-      return;
-    }
-    const lp = rowLogSoftmax(row, temperature);
-    let loss = 0;
+  const a = (r, c) => w(c) * ((1 - eps) * (soft ? Number(target[r * C + c]) : indices[r] === c ? 1 : 0) + eps / C);
+  const refs = rowRefs(z, { temperature: T, rows });
+  const perRow = new Float64Array(rows);
+  const counted = new Float64Array(rows);
+  const ignored = new Uint8Array(rows);
+  for (let r = 0; r < rows; ++r) {
+    ignored[r] = !soft && indices[r] === ignoreIndex ? 1 : 0;
+    if (ignored[r]) continue;
+    counted[r] = soft ? 1 : w(indices[r]);
     for (let c = 0; c < C; ++c) {
-      const y = indices ? (indices[r] === c ? 1 : 0) : Number(target[r * C + c]);
-      const coef = w(c) * ((1 - eps) * y + eps / C);
-      if (coef !== 0) loss -= coef * lp[c];
+      const coef = a(r, c);
+      if (coef !== 0) perRow[r] -= coef * refs[r].logp[c];  // 0 log 0 = 0
     }
-    perRow.push(loss);
-    counted.push(indices ? w(indices[r]) : 1);
-  });
-  let loss;
-  if (reduction === 'none') loss = perRow;
-  else {
-    const total = perRow.reduce((a, b) => a + b, 0);
-    const d = reduction === 'sum' ? 1 : counted.reduce((a, b) => a + b, 0);
-    loss = d === 0 ? 0 : total / d;
   }
-  return { loss, perRow, counted };
+  let total = 0;
+  for (const v of perRow) total += v;
+  let d = 0;
+  for (const v of counted) d += v;
+  const denominator = reduction === 'mean' ? d : 1;
+  const loss = reduction === 'none' ? perRow : denominator === 0 ? 0 : total / denominator;
+  const grad = new Float64Array(rows * C);
+  const scale = new Float64Array(rows);
+  const own = (r, c) => (ignored[r] || denominator === 0 ? 0 : a(r, c) / (T * denominator));
+  for (let r = 0; r < rows; ++r) {
+    if (ignored[r] || denominator === 0) continue;
+    let mass = 0;
+    for (let c = 0; c < C; ++c) mass += a(r, c);
+    scale[r] = mass / (T * denominator);
+    for (let c = 0; c < C; ++c) grad[r * C + c] = refs[r].p[c] * scale[r] - own(r, c);
+  }
+  return { loss, perRow, counted, ignored, grad, scale, own, refs };
 }
 
 export function crossEntropyRef(z, target, options = {}) {
   return crossEntropyParts(z, target, options).loss;
 }
 
-// The analytic gradient d(loss)/dz (raw logits): (p_c sum_k w_k q_k - w_c q_c) / (T d), q the smoothed target.
-export function crossEntropyGradRef(z, target, o = {}) {
-  const { temperature = 1, rows = 1, reduction = 'mean', labelSmoothing: eps = 0, ignoreIndex = -100, weight } = o;
-  const C = z.length / rows;
-  const w = (c) => (weight ? Number(weight[c]) : 1);
-  const { counted } = crossEntropyParts(z, target, o);
-  const indices = isSoft(target) ? null : typeof target === 'number' ? [target] : Array.from(target);
-  const total = counted.reduce((a, b) => a + b, 0);
-  const d = reduction === 'mean' ? total : 1;
-  const g = new Float64Array(z.length);
-  if (d === 0) return g;
-  rowsOf(z, rows).forEach((row, r) => {
-    if (indices && indices[r] === ignoreIndex) return;
-    const p = rowLogSoftmax(row, temperature).map(Math.exp);
-    const q = [];
-    for (let c = 0; c < C; ++c) {
-      const y = indices ? (indices[r] === c ? 1 : 0) : Number(target[r * C + c]);
-      q.push(w(c) * ((1 - eps) * y + eps / C));
-    }
-    const qSum = q.reduce((a, b) => a + b, 0);
-    for (let c = 0; c < C; ++c) g[r * C + c] = (p[c] * qSum - q[c]) / (temperature * d);
-  });
-  return g;
+export function crossEntropyGradRef(z, target, options = {}) {
+  return crossEntropyParts(z, target, options).grad;
 }
 
 // Central finite differences of f at z (f: Float64Array -> number), step h.
@@ -208,48 +215,91 @@ export function finiteDifferences(f, z, h = 1e-5) {
 
 // The k largest values, largest first, ties to the lower index.
 export function topKRef(z, k) {
-  const order = Array.from(z, (v, i) => i).sort((a, b) => (z[b] - z[a]) || (a - b));
-  const indices = order.slice(0, k);
+  const indices = orderOf(z, { masked: true }).slice(0, k);
   return { indices, values: indices.map((i) => z[i]) };
+}
+
+// Classes by value, largest first, ties to the lower index (a native sort of the distinct values: fast at 70,000);
+// -Infinity (masked) classes only when `masked`.
+export function orderOf(values, { masked = false } = {}) {
+  const byValue = new Map();
+  for (let c = 0; c < values.length; ++c) {
+    const v = Number(values[c]);
+    if (v === -Infinity && !masked) continue;
+    const list = byValue.get(v);
+    if (list) list.push(c);
+    else byValue.set(v, [c]);
+  }
+  const order = [];
+  for (const v of Float64Array.from(byValue.keys()).sort().reverse()) for (const c of byValue.get(v)) order.push(c);
+  return order;
 }
 
 // The distribution `sample` draws from, per API.md: repetition penalty, temperature, top-k, top-p (smallest prefix of
 // the most likely tokens whose probability reaches p), min-p (keep p >= minP * p_max); or temperature last.
-// Returns { kept: ascending indices, probabilities: Float64Array(C), 0 outside the kept set }.
-export function samplingRef(z, o = {}) {
-  const { temperature = 1, topK = 0, topP = 1, minP = 0, repetitionPenalty = 1, history = [], temperatureLast = false } = o;
+// Returns { kept: ascending indices, probabilities: Float64Array(C), 0 outside the kept set }, and for checks that
+// allow rounding: the kept set is a prefix of `order` (unmasked classes, best first) whose length lies in
+// [minKeep, maxKeep], the lengths when top-p's goal and min-p's bound move by a relative `slack` (they differ only
+// where a probability sits on a boundary); `scaled`, the logits after penalty and temperature.
+export function samplingRef(z, o = {}, { slack = 1e-9 } = {}) {
+  const { temperature: T = 1, topK = 0, topP = 1, minP = 0, repetitionPenalty = 1, history = [] } = o;
   const C = z.length;
-  const s = Array.from(z, Number);
-  for (const t of new Set(history)) s[t] = s[t] > 0 ? s[t] / repetitionPenalty : s[t] * repetitionPenalty;
-  if (!temperatureLast) for (let c = 0; c < C; ++c) s[c] /= temperature;
-  let order = [];
-  for (let c = 0; c < C; ++c) if (s[c] !== -Infinity) order.push(c);
-  order.sort((a, b) => (s[b] - s[a]) || (a - b));
-  if (topK > 0) order = order.slice(0, topK);
-  const probs = (set) => {
-    const max = Math.max(...set.map((c) => s[c]));
-    const e = set.map((c) => Math.exp(s[c] - max));
-    const sum = e.reduce((a, b) => a + b, 0);
-    return e.map((v) => v / sum);
-  };
-  if (topP < 1) {
-    const p = probs(order);
-    let cum = 0;
-    let keep = 0;
-    while (keep < order.length && cum < topP) cum += p[keep++];
-    order = order.slice(0, Math.max(keep, 1));
-  }
-  if (minP > 0) {
-    const p = probs(order);
-    const pmax = Math.max(...p);
-    order = order.filter((c, i) => p[i] >= minP * pmax);
-  }
-  if (temperatureLast) for (let c = 0; c < C; ++c) s[c] /= temperature;
-  const kept = [...order].sort((a, b) => a - b);
-  const p = probs(kept);
-  const probabilities = new Float64Array(C);
-  kept.forEach((c, i) => { probabilities[c] = p[i]; });
-  return { kept, probabilities };
+  const s = Float64Array.from(z, Number);
+  const penalised = new Uint8Array(C);
+  for (const token of history) penalised[token] = 1;  // each token once, however often it appears
+  for (let c = 0; c < C; ++c)
+    if (penalised[c] && repetitionPenalty !== 1) s[c] = s[c] > 0 ? s[c] / repetitionPenalty : s[c] * repetitionPenalty;
+  const scaled = s.map((v) => v / T);
+  const filtered = o.temperatureLast ? s : scaled;
+  const order = orderOf(filtered);
+  const k0 = topK ? Math.min(topK, order.length) : order.length;
+  const w = new Float64Array(k0);  // relative to the best class
+  for (let i = 0; i < k0; ++i) w[i] = Math.exp(filtered[order[i]] - filtered[order[0]]);
+  let total = 0;
+  for (const v of w) total += v;
+  const keep = (f) => Math.min(topPKeep(w, topP, total * f), minPKeep(w, minP / f));
+  const ref = { scaled, order, minKeep: keep(1 - slack), maxKeep: keep(1 + slack) };
+  const exact = keep(1);
+  ref.kept = order.slice(0, exact).sort((a, b) => a - b);
+  ref.probabilities = keptProbabilities(ref, exact);
+  return ref;
+}
+
+// How many of the best classes (weights w, best first) top-p keeps: the shortest prefix reaching topP * total.
+function topPKeep(w, topP, total) {
+  if (!(topP < 1)) return w.length;
+  let cum = 0;
+  let i = 0;
+  for (; i < w.length && cum < topP * total; ++i) cum += w[i];
+  return Math.max(i, 1);
+}
+
+// How many min-p keeps: the classes whose weight relative to the best is at least minP.
+function minPKeep(w, minP) {
+  if (!(minP > 0)) return w.length;
+  let n = 0;
+  for (const v of w) if (v >= minP) ++n;
+  return n;
+}
+
+// The probabilities `sample` draws from when it keeps the first `keep` classes of ref.order.
+export function keptProbabilities(ref, keep) {
+  const p = new Float64Array(ref.scaled.length);
+  const best = ref.scaled[ref.order[0]];
+  let total = 0;
+  for (let i = 0; i < keep; ++i) total += p[ref.order[i]] = Math.exp(ref.scaled[ref.order[i]] - best);
+  for (let i = 0; i < keep; ++i) p[ref.order[i]] /= total;
+  return p;
+}
+
+// The sampler's generator as API.md documents it, SplitMix64: its first uniform double in [0, 1) for a 32-bit seed.
+export function firstUniform(seed) {
+  const M = (1n << 64n) - 1n;
+  let z = (BigInt(seed) + 0x9e3779b97f4a7c15n) & M;
+  z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & M;
+  z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M;
+  z ^= z >> 31n;
+  return Number(z >> 11n) / 2 ** 53;
 }
 
 // The T minimising the reference mean cross-entropy (index targets, -100 ignored, or soft targets), by golden-section
@@ -269,7 +319,8 @@ export function fitTemperatureRef(z, target, { rows = 1 } = {}) {
       let sum = 0;
       for (let c = 0; c < C; ++c) sum += Math.exp(b * z[r * C + c] - max);
       const lse = max + Math.log(sum);
-      if (soft) for (let c = 0; c < C; ++c) total += target[r * C + c] ? target[r * C + c] * (lse - b * z[r * C + c]) : 0;
+      if (soft) for (let c = 0; c < C; ++c) total += target[r * C + c] ? target[r * C + c] * (lse - b * z[r * C + c])
+        : 0;
       else total += lse - b * z[r * C + indices[r]];
       ++n;
     }
@@ -365,7 +416,8 @@ export function assertClose(got, want, tolerance, label) {
   }
   const err = Math.abs(got - want);
   const tol = typeof tolerance === 'function' ? tolerance(want) : tolerance;
-  assert.ok(err <= tol, `${label}: got ${got}, expected ${want} (error ${err.toExponential(2)} > tolerance ${tol.toExponential(2)})`);
+  assert.ok(err <= tol,
+    `${label}: got ${got}, expected ${want} (error ${err.toExponential(2)} > tolerance ${tol.toExponential(2)})`);
 }
 
 // Masked classes (-Infinity logits) must have probability exactly 0 (or log-probability exactly -Infinity).

@@ -98,7 +98,8 @@ async function openPage(path, { workers = false } = {}) {
   page.on('request', (request) => requests.push(new URL(request.url()).pathname));
   page.on('console', (message) => message.type() === 'error' && errors.push(`console: ${message.text()}`));
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-  if (workers) page.on('worker', (worker) => worker.on('console', (m) => m.type() === 'error' && errors.push(`worker: ${m.text()}`)));
+  if (workers) page.on('worker',
+    (worker) => worker.on('console', (m) => m.type() === 'error' && errors.push(`worker: ${m.text()}`)));
   try {
     await page.goto(path.startsWith('http') ? path : `${server.origin}${path}`);
     const shown = await page.waitForSelector('#result, #error', { timeout: 30e3 });
@@ -120,8 +121,10 @@ function checkPage(where, page, { wasmFetches = 1, sameRealmWasm = true, csp = t
   if (!page.result) fail([`${where}: the page reported an error:\n${page.error}\n${page.errors.join('\n')}`]);
   const r = page.result;
   const problems = checkProbe(where, r, { version, expectSimd: true });
-  if (csp && r.cspEnforced !== true) problems.push(`${where}: eval was not refused: the page ran without the strict policy`);
-  if (r.cspViolations.length) problems.push(`${where}: Content-Security-Policy violations: ${r.cspViolations.join('; ')}`);
+  if (csp && r.cspEnforced !== true)
+    problems.push(`${where}: eval was not refused: the page ran without the strict policy`);
+  if (r.cspViolations.length)
+    problems.push(`${where}: Content-Security-Policy violations: ${r.cspViolations.join('; ')}`);
   if (page.errors.length) problems.push(`${where}: errors in the console:\n${page.errors.join('\n')}`);
   if (nodeProbe && r.sample !== nodeProbe.sample)
     problems.push(`${where}: seed ${12345} drew ${r.sample} in Chromium, ${nodeProbe.sample} in Node`);
@@ -130,9 +133,11 @@ function checkPage(where, page, { wasmFetches = 1, sameRealmWasm = true, csp = t
     for (const file of new Set(wasm)) {
       const count = wasm.filter((p) => p === file).length;
       if (count !== wasmFetches)
-        problems.push(`${where}: ${file} was fetched ${count} times, expected ${wasmFetches}: creating the lab twice must reuse the compiled module`);
+        problems.push(`${where}: ${file} was fetched ${count} times, expected ${wasmFetches}: ` +
+          'creating the lab twice must reuse the compiled module');
     }
-    if (new Set(wasm).size !== 2) problems.push(`${where}: expected the SIMD and the scalar .wasm to be fetched, got ${JSON.stringify(wasm)}`);
+    if (new Set(wasm).size !== 2)
+      problems.push(`${where}: expected the SIMD and the scalar .wasm to be fetched, got ${JSON.stringify(wasm)}`);
   }
   fail(problems);
   return r;
@@ -154,17 +159,20 @@ check('2 CommonJS script: require("logitlab") works (createLogitLab returns a Pr
   fail(problems);
 });
 
-check('3 TypeScript consumer: tsc --noEmit (browser/bundler and Node/nodenext projects), @ts-expect-error lines, then run', async () => {
+check('3 TypeScript consumer: tsc --noEmit (browser/bundler and Node/nodenext projects), ' +
+  '@ts-expect-error lines, then run', async () => {
   const dir = join(app, 'typescript');
   const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
   // tsconfig.json is a browser app as Vite's template sets one up (bundler resolution, DOM). The second project is
   // Node-only: nodenext resolution (a .cts file takes the "require" condition), Node's globals from @types/node, which
   // declares no WebAssembly namespace, and no DOM.
   const base = JSON.parse(await readFile(join(dir, 'tsconfig.json'), 'utf8'));
-  const nodeOnly = { ...base, compilerOptions: { ...base.compilerOptions, module: 'nodenext', moduleResolution: 'nodenext',
-    lib: ['es2022'], types: ['node'], typeRoots: [join(repo, 'node_modules', '@types')] }, files: ['index.ts', 'require.cts'] };
+  const compilerOptions = { ...base.compilerOptions, module: 'nodenext', moduleResolution: 'nodenext',
+    lib: ['es2022'], types: ['node'], typeRoots: [join(repo, 'node_modules', '@types')] };
+  const nodeOnly = { ...base, compilerOptions, files: ['index.ts', 'require.cts'] };
   await writeFile(join(dir, 'tsconfig.node.json'), JSON.stringify(nodeOnly, null, 2));
-  const { version: tsVersion } = JSON.parse(await readFile(join(repo, 'node_modules', 'typescript', 'package.json'), 'utf8'));
+  const { version: tsVersion } = JSON.parse(await readFile(join(repo, 'node_modules', 'typescript', 'package.json'),
+    'utf8'));
   if (tsVersion !== '5.9.3') fail([`typescript ${tsVersion} is installed; the test pins 5.9.3`]);
   for (const project of ['tsconfig.json', 'tsconfig.node.json']) {
     try {
@@ -182,8 +190,10 @@ check('3 TypeScript consumer: tsc --noEmit (browser/bundler and Node/nodenext pr
   if (!out.includes('typescript consumer ran')) fail([`index.ts did not finish: ${out}`]);
   const cts = await transform(await readFile(join(dir, 'require.cts'), 'utf8'), { loader: 'ts', format: 'cjs' });
   await writeFile(join(dir, 'require.cjs'), cts.code);
-  const half = await node(['-e', "require('./require.cjs').softmaxOf([7, 7]).then((p) => console.log(p.join(' ')))"], { cwd: dir });
-  if (half.trim() !== '0.5 0.5') fail([`require.cts: softmaxOf([7, 7]) printed ${JSON.stringify(half)}, expected "0.5 0.5"`]);
+  const half = await node(['-e', "require('./require.cjs').softmaxOf([7, 7]).then((p) => console.log(p.join(' ')))"],
+    { cwd: dir });
+  if (half.trim() !== '0.5 0.5')
+    fail([`require.cts: softmaxOf([7, 7]) printed ${JSON.stringify(half)}, expected "0.5 0.5"`]);
 });
 
 check('4a esbuild bundle in Chromium under the strict CSP (.wasm copied; file loader + locateFile)', async () => {
@@ -200,25 +210,29 @@ check('4a esbuild bundle in Chromium under the strict CSP (.wasm copied; file lo
   const page = await openPage('/esbuild/file.html');
   checkPage('esbuild (file loader)', page);
   const hashed = page.requests.filter((p) => /\/out\/logitlab-(simd|scalar)-\w+\.wasm$/.test(p));
-  if (hashed.length !== 2) problems.push(`esbuild (file loader): expected the two hashed .wasm files, got ${page.requests.join(', ')}`);
+  if (hashed.length !== 2)
+    problems.push(`esbuild (file loader): expected the two hashed .wasm files, got ${page.requests.join(', ')}`);
   fail(problems);
 });
 
 check('4b Vite 8 build (page and module worker) in Chromium under the strict CSP; Vite dev server', async () => {
   const dir = join(app, 'vite');
   const vite = join(repo, 'node_modules', 'vite', 'bin', 'vite.js');
-  const { version: viteVersion } = JSON.parse(await readFile(join(repo, 'node_modules', 'vite', 'package.json'), 'utf8'));
+  const { version: viteVersion } = JSON.parse(await readFile(join(repo, 'node_modules', 'vite', 'package.json'),
+    'utf8'));
   if (viteVersion !== '8.3.8') fail([`vite ${viteVersion} is installed; the test pins 8.3.8`]);
   let output;
   try {
-    output = await run(process.execPath, [vite, 'build', '--base', './', '--emptyOutDir'], { cwd: dir, timeout: 120e3 });
+    output = await run(process.execPath, [vite, 'build', '--base', './', '--emptyOutDir'],
+      { cwd: dir, timeout: 120e3 });
   } catch (error) {
     fail([`vite build failed:\n${error.stdout}${error.stderr}`]);
   }
   const warnings = `${output.stdout}${output.stderr}`.split('\n').filter((l) => /warn|error/i.test(l));
   const assets = await readdir(join(dir, 'dist', 'assets'));
   const problems = warnings.map((w) => `vite: ${w}`);
-  if (assets.filter((a) => a.endsWith('.wasm')).length !== 2) problems.push(`vite emitted ${assets.join(', ')}: expected both .wasm files`);
+  if (assets.filter((a) => a.endsWith('.wasm')).length !== 2)
+    problems.push(`vite emitted ${assets.join(', ')}: expected both .wasm files`);
   const page = await openPage('/vite/dist/index.html', { workers: true });
   // The worker is another realm with its own compiled module: the SIMD .wasm is fetched once by each.
   checkPage('Vite', page, { sameRealmWasm: false });
@@ -241,7 +255,8 @@ check('4b Vite 8 build (page and module worker) in Chromium under the strict CSP
   fail(problems);
 });
 
-check('5 Plain <script type="module"> pages, no bundler (strict CSP; import map; a CSP without wasm-unsafe-eval)', async () => {
+check('5 Plain <script type="module"> pages, no bundler (strict CSP; import map; a CSP without wasm-unsafe-eval)',
+  async () => {
   checkPage('plain ES modules', await openPage('/plain/index.html'));
   const mapped = await openPage('/plain/importmap.html?csp=none');
   if (!mapped.result) fail([`import map page: ${mapped.error}`]);
@@ -262,10 +277,12 @@ check('6 Web Worker (module worker, plain files) computing softmax, in Chromium 
 check('7 Inline entry: Node (a copy with no .wasm files) and Chromium (no .wasm request)', async () => {
   const r = lastJson(await node([join(app, 'inline-solo', 'main.js')], { cwd: join(app, 'inline-solo') }));
   const problems = checkProbe('inline, Node', r, { version, expectSimd: true });
-  if (nodeProbe && r.sample !== nodeProbe.sample) problems.push(`inline in Node drew ${r.sample}, the main entry ${nodeProbe.sample}`);
+  if (nodeProbe && r.sample !== nodeProbe.sample)
+    problems.push(`inline in Node drew ${r.sample}, the main entry ${nodeProbe.sample}`);
   const page = await openPage('/inline/index.html');
   checkPage('inline, Chromium', page, { sameRealmWasm: false });
-  const own = ['/inline/index.html', '/inline/main.js', '/page.js', '/probe.js', '/node_modules/logitlab/dist/inline.js'];
+  const own = ['/inline/index.html', '/inline/main.js', '/page.js', '/probe.js',
+    '/node_modules/logitlab/dist/inline.js'];
   const other = page.requests.filter((p) => !own.includes(p));
   if (other.length) problems.push(`inline, Chromium: requests beyond the page's own files: ${other.join(', ')}`);
   fail(problems);
@@ -286,13 +303,16 @@ check('8 Tarball contents and size budget (gzipped)', async () => {
     const gzip = gzipSync(bytes, { level: 9 }).length;
     sizes[file] = gzip;
     const over = gzip > BUDGETS[file];
-    rows.push(`  ${file.padEnd(28)} ${kB(bytes.length).padStart(10)} ${kB(gzip).padStart(10)} ${kB(BUDGETS[file]).padStart(10)}${over ? '  OVER' : ''}`);
+    const columns = [kB(bytes.length), kB(gzip), kB(BUDGETS[file])].map((s) => s.padStart(10)).join(' ');
+    rows.push(`  ${file.padEnd(28)} ${columns}${over ? '  OVER' : ''}`);
     if (over) problems.push(`${file} is ${gzip} bytes gzipped, over its budget of ${BUDGETS[file]}`);
   }
   console.log(`  ${'file'.padEnd(28)} ${'size'.padStart(10)} ${'gzipped'.padStart(10)} ${'budget'.padStart(10)}`);
   console.log(rows.join('\n'));
-  console.log(`  tarball ${packed.filename}: ${kB(packed.size)} (budget ${kB(TARBALL_BUDGET)}), unpacked ${kB(packed.unpackedSize)}`);
-  if (packed.size > TARBALL_BUDGET) problems.push(`the tarball is ${packed.size} bytes, over its budget of ${TARBALL_BUDGET}`);
+  console.log(`  tarball ${packed.filename}: ${kB(packed.size)} (budget ${kB(TARBALL_BUDGET)}), ` +
+    `unpacked ${kB(packed.unpackedSize)}`);
+  if (packed.size > TARBALL_BUDGET)
+    problems.push(`the tarball is ${packed.size} bytes, over its budget of ${TARBALL_BUDGET}`);
   if (packed.version !== version) problems.push(`packed version ${packed.version}, package.json says ${version}`);
 
   // README.md states the gzipped sizes: each downloaded file on a line whose last "<number> kB" is its gzipped size.
@@ -300,7 +320,8 @@ check('8 Tarball contents and size budget (gzipped)', async () => {
   for (const file of DOWNLOADED) {
     const line = readme.split('\n').find((l) => l.includes(file) && /\d\s*kB/i.test(l));
     if (!line) {
-      problems.push(`README.md has no line giving the gzipped size of ${file} (e.g. "| \`${file}\` | … | ${kB(sizes[file])} |")`);
+      problems.push(`README.md has no line giving the gzipped size of ${file} ` +
+        `(e.g. "| \`${file}\` | … | ${kB(sizes[file])} |")`);
       continue;
     }
     const stated = Number([...line.matchAll(/([\d.]+)\s*kB/gi)].at(-1)[1]) * 1000;
@@ -336,7 +357,8 @@ await server?.close();
 const failed = results.filter((r) => !r.ok).length;
 console.log('\n--- Summary (packed tarball installed in a consumer project; pages in headless Chromium)');
 for (const r of results) console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name} (${(r.ms / 1000).toFixed(1)} s)`);
-console.log(`${results.length - failed} passed, ${failed} failed, ${((Date.now() - started) / 1000).toFixed(1)} s; CSP: ${STRICT_CSP}`);
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(`${results.length - failed} passed, ${failed} failed, ${seconds} s; CSP: ${STRICT_CSP}`);
 if (tmp) {
   if (failed || process.env.LOGITLAB_KEEP_TMP) console.log(`consumer project kept in ${tmp}`);
   else await rm(tmp, { recursive: true, force: true });

@@ -39,7 +39,8 @@ export async function probe(createLogitLab, { scalar = true } = {}) {
   buffer.free();
   if (scalar) {
     const s = await createLogitLab({ simd: false });
-    result.scalar = { simd: s.simd, softmaxHot: Array.from(s.softmax(HOT, { temperature: 0.5 })), sample: s.sample(VOCAB, SAMPLING) };
+    result.scalar = { simd: s.simd, softmaxHot: Array.from(s.softmax(HOT, { temperature: 0.5 })),
+      sample: s.sample(VOCAB, SAMPLING) };
   }
   return result;
 }

@@ -1,40 +1,16 @@
-// Double-precision references for what probe.js computes, and the comparison of a probe's results with them.
+// What probe.js should compute, from the tests' float64 reference, and the comparison of a probe's results with it.
+import { crossEntropyRef, logSumExpRef, samplingRef, softmaxRef } from '../../js/reference.js';
 import { HOT, SAMPLING, VOCAB } from '../consumers/probe.js';
 
-function softmax(z, temperature = 1) {
-  const scaled = Array.from(z, (v) => v / temperature);
-  const max = Math.max(...scaled);
-  const e = scaled.map((v) => Math.exp(v - max));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / sum);
-}
-
-function logSumExp(z) {
-  const max = Math.max(...z);
-  return max + Math.log(z.reduce((a, v) => a + Math.exp(v - max), 0));
-}
-
-// The smallest set of most likely tokens whose probability reaches topP: a seeded draw must land in it.
-function nucleus(z, temperature, topP) {
-  const p = softmax(z, temperature);
-  const order = p.map((v, i) => i).sort((a, b) => p[b] - p[a] || a - b);
-  const kept = new Set();
-  let mass = 0;
-  for (const i of order) {
-    kept.add(i);
-    mass += p[i];
-    if (mass >= topP) break;
-  }
-  return kept;
-}
-
+// What each probe result should be, from the tests' float64 reference. The nucleus: the smallest set of most likely
+// tokens whose probability reaches topP; a seeded draw must land in it.
 export const REFERENCE = {
-  softmax: softmax([1, 2, 3]),
-  softmaxHot: softmax(HOT, 0.5),
-  logSumExpRows: [logSumExp([1, 2, 3]), logSumExp([4, 5, 6])],
-  crossEntropy: (-Math.log(softmax([1, 2, 3])[2]) - Math.log(softmax([4, 5, 6])[0])) / 2,
+  softmax: Array.from(softmaxRef([1, 2, 3])),
+  softmaxHot: Array.from(softmaxRef(HOT, { temperature: 0.5 })),
+  logSumExpRows: logSumExpRef([1, 2, 3, 4, 5, 6], { rows: 2 }),
+  crossEntropy: crossEntropyRef([1, 2, 3, 4, 5, 6], [2, 0], { rows: 2 }),
   topK: [4, 2],
-  nucleus: nucleus(VOCAB, SAMPLING.temperature, SAMPLING.topP),
+  nucleus: new Set(samplingRef(VOCAB, { temperature: SAMPLING.temperature, topP: SAMPLING.topP }).kept),
 };
 
 const TOLERANCE = { abs: 1e-7, rel: 1e-5 };  // float32 results against float64 references
@@ -55,7 +31,8 @@ function close(where, name, got, want, problems) {
 // Returns a list of problems (empty when the probe is right). `expectSimd`: what lab.simd must be in that engine.
 export function checkProbe(where, r, { version, expectSimd }) {
   const problems = [];
-  if (r.version !== version) problems.push(`${where}: lab.version is ${JSON.stringify(r.version)}, expected ${version}`);
+  if (r.version !== version)
+    problems.push(`${where}: lab.version is ${JSON.stringify(r.version)}, expected ${version}`);
   if (r.simd !== expectSimd) problems.push(`${where}: lab.simd is ${r.simd}, expected ${expectSimd}`);
   if (r.twoLabs !== true) problems.push(`${where}: a second createLogitLab() did not give a separate working lab`);
   close(where, 'softmax([1, 2, 3])', r.softmax, REFERENCE.softmax, problems);
@@ -66,12 +43,15 @@ export function checkProbe(where, r, { version, expectSimd }) {
   if (JSON.stringify(r.topK) !== JSON.stringify(REFERENCE.topK))
     problems.push(`${where}: topK([3, 1, 4, 1, 5], 2).indices = ${JSON.stringify(r.topK)}, expected [4, 2]`);
   if (!REFERENCE.nucleus.has(r.sample))
-    problems.push(`${where}: sample drew ${r.sample}, outside the top-p ${SAMPLING.topP} nucleus of ${REFERENCE.nucleus.size} tokens`);
+    problems.push(`${where}: sample drew ${r.sample}, ` +
+      `outside the top-p ${SAMPLING.topP} nucleus of ${REFERENCE.nucleus.size} tokens`);
   if (r.scalar) {
     if (r.scalar.simd !== false) problems.push(`${where}: createLogitLab({ simd: false }).simd is ${r.scalar.simd}`);
-    close(where, 'scalar build softmax(logits in [90, 100], T = 0.5)', r.scalar.softmaxHot, REFERENCE.softmaxHot, problems);
+    close(where, 'scalar build softmax(logits in [90, 100], T = 0.5)', r.scalar.softmaxHot, REFERENCE.softmaxHot,
+      problems);
     if (r.scalar.sample !== r.sample)
-      problems.push(`${where}: with seed ${SAMPLING.seed} the scalar build drew ${r.scalar.sample}, the SIMD build ${r.sample}`);
+      problems.push(`${where}: with seed ${SAMPLING.seed} the scalar build drew ${r.scalar.sample}, ` +
+        `the SIMD build ${r.sample}`);
   }
   return problems;
 }

@@ -25,7 +25,8 @@ export async function serve(root) {
     }
     try {
       const body = await readFile(file);
-      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store' };
       if (policy) headers['content-security-policy'] = policy;
       response.writeHead(200, headers).end(body);
     } catch {

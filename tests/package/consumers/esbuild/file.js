@@ -8,4 +8,5 @@ import { report } from '../page.js';
 import { probe } from '../probe.js';
 
 const urls = { 'logitlab-simd.wasm': simdUrl, 'logitlab-scalar.wasm': scalarUrl };
-report(() => probe((options) => createLogitLab({ ...options, locateFile: (name) => new URL(urls[name], import.meta.url) })));
+report(() => probe((options) => createLogitLab({ ...options,
+  locateFile: (name) => new URL(urls[name], import.meta.url) })));

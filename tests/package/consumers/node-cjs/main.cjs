@@ -4,7 +4,8 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const logitlab = require('logitlab');
 
-assert.equal(require.resolve('logitlab'), path.join(__dirname, '..', 'node_modules', 'logitlab', 'dist', 'logitlab.cjs'));
+assert.equal(require.resolve('logitlab'),
+  path.join(__dirname, '..', 'node_modules', 'logitlab', 'dist', 'logitlab.cjs'));
 assert.equal(typeof logitlab.createLogitLab, 'function', 'require("logitlab").createLogitLab');
 assert.equal(logitlab.default, logitlab.createLogitLab, 'require("logitlab").default');
 assert.equal(logitlab.version, require('logitlab/package.json').version, 'require("logitlab").version');

@@ -31,7 +31,8 @@ const simdPath = fileURLToPath(import.meta.resolve('logitlab/logitlab-simd.wasm'
 const asked = [];
 const byPath = await createLogitLab({ simd: true, locateFile: (name) => (asked.push(name), simdPath) });
 assert.deepEqual(asked, ['logitlab-simd.wasm'], 'locateFile is asked for the SIMD file by name');
-const byUrl = await createLogitLab({ simd: false, locateFile: (name) => new URL(import.meta.resolve(`logitlab/${name}`)) });
+const byUrl = await createLogitLab({ simd: false,
+  locateFile: (name) => new URL(import.meta.resolve(`logitlab/${name}`)) });
 const bytes = await readFile(simdPath);
 const byBinary = await createLogitLab({ simd: true, wasmBinary: bytes });
 const byModule = await createLogitLab({ simd: true, wasmModule: await compile(bytes) });

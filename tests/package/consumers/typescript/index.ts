@@ -68,7 +68,8 @@ expectType(lab.crossEntropyGrad(logits, soft, { rows: 2, ignoreIndex: -1 }))<Flo
 const top = lab.topK(logits, 2);
 expectType(top.indices)<Int32Array<ArrayBuffer>>('same');
 expectRuntime(top.indices instanceof Int32Array && top.values instanceof Float32Array, 'topK array types');
-expectType(lab.sample(logits, { topK: 3, topP: 0.9, minP: 0.05, repetitionPenalty: 1.2, history: [5], seed: 1 }))<number>('same');
+expectType(lab.sample(logits,
+  { topK: 3, topP: 0.9, minP: 0.05, repetitionPenalty: 1.2, history: [5], seed: 1 }))<number>('same');
 expectType(lab.fitTemperature(logits, [2, 0], { rows: 2 }))<number>('same');
 const traced = lab.trace([1, 2, 3], { target: 1, topK: 2 });
 expectType(traced)<TraceWithTarget>('same');

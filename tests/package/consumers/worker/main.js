@@ -3,6 +3,7 @@ import { report } from '../page.js';
 
 report(() => new Promise((resolve, reject) => {
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  worker.onmessage = ({ data }) => (data.error ? reject(new Error(`in the worker: ${data.error}`)) : resolve(data.result));
+  worker.onmessage = ({ data }) => (data.error ? reject(new Error(`in the worker: ${data.error}`))
+    : resolve(data.result));
   worker.onerror = (event) => reject(new Error(`worker failed to start: ${event.message}`));
 }));

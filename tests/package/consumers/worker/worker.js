@@ -3,7 +3,8 @@ import { evalBlocked } from '../page.js';
 import { probe } from '../probe.js';
 
 const violations = [];
-self.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} blocked ${e.blockedURI}`));
+self.addEventListener('securitypolicyviolation',
+  (e) => violations.push(`${e.violatedDirective} blocked ${e.blockedURI}`));
 try {
   const result = await probe(createLogitLab);
   result.inWorker = typeof WorkerGlobalScope === 'function' && self instanceof WorkerGlobalScope;
