@@ -338,3 +338,34 @@ export const quiz = {
     return [moved.length > 0 && !onlyTop, moved.length === 0, onlyTop];
   },
 };
+
+check('softmax: a focused bar lights its token in the formula, the five steps and the table; at 375 px no formula or table number is cut without a cue', async () => {
+  const { page, problems, context } = await open('?lesson=softmax&temperature=0.5&focus=1');
+  await ready(page);
+  for (const q of await page.$$('[data-question]:not([hidden])')) {
+    await (await q.$('input[type=radio]')).check();
+    await (await q.$('button.button')).click();
+  }
+  await page.mouse.move(1, 1);  // the pointer off every token, so only the focus lights one
+  await page.locator('.bar-row').nth(1).focus();
+  const lit = await page.$$eval('.linked', (nodes) => nodes.map((n) => `${n.localName}${n.closest('.formula-live') ? ' in formula' : n.closest('.steps') ? ' in steps' : n.closest('.steps-table') ? ' in table' : ''}:${n.dataset?.token ?? n.getAttribute('data-token')}`));
+  for (const where of ['mrow in formula', 'span in steps', 'tr in table', 'div']) {
+    assert(lit.some((x) => x.startsWith(where) && x.endsWith(':1')), `focusing dog's bar should light ${where}: lit ${lit.join(', ')}`);
+  }
+  assert(lit.every((x) => x.endsWith(':1')), `only dog's elements light up: ${lit.join(', ')}`);
+  // At 375 px every box that scrolls shows its cue, and the formula fits.
+  await page.setViewportSize({ width: 375, height: 800 });
+  for (const query of ['?lesson=softmax&temperature=0.5', '?lesson=softmax&logits=12.4,-3.2,0.1&labels=cat,dog,apple',
+    '?lesson=softmax&logits=10000,-10000,9999.5,-9999&labels=cat,dog,apple,bird&temperature=0.01']) {
+    await page.goto(new URL(query, page.url()).href);
+    await ready(page);
+    await page.waitForTimeout(100);
+    const boxes = await page.$$eval('.formula-live, .steps-worked .table-scroll', (nodes) => nodes.map((n) => ({
+      cls: n.className, wide: n.scrollWidth > n.clientWidth + 1,
+      cue: !n.parentElement.querySelector('.overflow-cue')?.hidden })));
+    for (const b of boxes) assert(!b.wide || b.cue, `${query}: "${b.cls}" scrolls at 375 px without its cue`);
+    assert(!boxes.find((b) => b.cls.includes('formula-live')).wide, `${query}: the formula is wider than a 375 px screen`);
+  }
+  noProblems(problems, 'softmax linked tokens');
+  await context.close();
+});
