@@ -3,7 +3,7 @@
 import { LESSONS } from './lessons/index.js';
 import { stateFromQuery, toQuery } from './model/state.js';
 import { lessonById, loadLab, mountLesson } from './runtime.js';
-import { createStore } from './store.js';
+import { createStore } from './model/store.js';
 import { h, prose } from './ui/dom.js';
 
 const main = document.getElementById('main');

@@ -3,7 +3,7 @@
 import { LESSON_IDS, stateFromQuery, toQuery } from './model/state.js';
 import { reportHeight } from './resize.js';
 import { lessonById, loadLab, mountLesson } from './runtime.js';
-import { createStore } from './store.js';
+import { createStore } from './model/store.js';
 import { h } from './ui/dom.js';
 
 const main = document.getElementById('main');

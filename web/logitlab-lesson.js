@@ -5,7 +5,7 @@
 // It fires a "logitlab-change" event (detail: the state) when the learner changes something.
 import { FIELD_NAMES, LESSON_IDS, stateFromRecord } from './model/state.js';
 import { loadLab, mountLesson } from './runtime.js';
-import { createStore } from './store.js';
+import { createStore } from './model/store.js';
 import { h } from './ui/dom.js';
 
 const ATTRIBUTES = FIELD_NAMES;

@@ -41,7 +41,7 @@ async function askPage(page, lesson, states) {
   return page.evaluate(async ({ lesson, states }) => {
     const origin = location.origin;
     const [{ LESSONS }, { createStore }, { defaults }, { default: createLogitLab }] = await Promise.all([
-      import(`${origin}/lessons/index.js`), import(`${origin}/store.js`), import(`${origin}/model/state.js`),
+      import(`${origin}/lessons/index.js`), import(`${origin}/model/store.js`), import(`${origin}/model/state.js`),
       import(`${origin}/logitlab.js`)]);
     const lab = await createLogitLab();
     const spec = LESSONS.find((l) => l.id === lesson);

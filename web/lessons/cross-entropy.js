@@ -1,6 +1,6 @@
 // Lesson 6: cross-entropy, −log of the probability of the correct token; why a log; where the loss comes from when p
 // is too small for float32 (log-softmax); label smoothing and the lowest loss it allows.
-import { formatDecimal, formatNumber, formatProbability, formatScientific } from '../model/format.js';
+import { formatDecimal, formatNumber, formatProbability, formatScientific } from '../ui/format.js';
 import { barChart } from '../ui/chart.js';
 import { rangeField, readouts, tokenSelect, vocabularyFields } from '../ui/controls.js';
 import { lossCurve } from '../ui/cross-entropy-curve.js';

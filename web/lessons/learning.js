@@ -1,7 +1,7 @@
 // Lesson 7: the gradient of cross-entropy is p − y; stepping against it lowers the loss. Runs at different learning
 // rates stay on the chart side by side, and a preset shows a step too large for the minimum label smoothing creates.
 // Then temperature scaling as calibration, with lab.fitTemperature on a held-out batch.
-import { formatDecimal, formatNumber, formatProbability, formatScientific, formatSigned } from '../model/format.js';
+import { formatDecimal, formatNumber, formatProbability, formatScientific, formatSigned } from '../ui/format.js';
 import { heldOutBatch } from '../model/heldout.js';
 import { defaults, normalise } from '../model/state.js';
 import { descend } from '../model/training.js';

@@ -1,5 +1,5 @@
 // Lesson 1: logits are raw preferences, not probabilities.
-import { formatCount, formatDigits, formatNumber, formatProbability, formatRatio, formatShare } from '../model/format.js';
+import { formatCount, formatDigits, formatNumber, formatProbability, formatRatio, formatShare } from '../ui/format.js';
 import { LIMITS } from '../model/state.js';
 import { barChart } from '../ui/chart.js';
 import { button, readouts, vocabularyFields } from '../ui/controls.js';

@@ -1,6 +1,6 @@
 // Lesson 4: drawing tokens, and the filters (top-k, top-p, min-p) that cut the tail first.
 import { createDrawCache, drawSeed, samplingOptions, uniformOf } from '../model/draws.js';
-import { formatNumber, formatProbability } from '../model/format.js';
+import { formatNumber, formatProbability } from '../ui/format.js';
 import { LIMITS } from '../model/state.js';
 import { barChart } from '../ui/chart.js';
 import { button, numberField, radioGroup, rangeField, readouts, temperatureControl, vocabularyFields } from '../ui/controls.js';

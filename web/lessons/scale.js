@@ -4,7 +4,7 @@
 // Token order never changes with T (softmax(z/T) falls in the order of z), so the vocabulary is sorted by logit once;
 // each update is one lab.softmax over the sorted logits, one pass of float64 suffix sums over its result, and
 // lab.entropy. The top-50 mass, the tail, the nucleus sizes and the rank curve all read off those sums.
-import { formatDecimal, formatDuration, formatNumber, formatProbability } from '../model/format.js';
+import { formatDecimal, formatDuration, formatNumber, formatProbability } from '../ui/format.js';
 import { plainSoftmax } from '../model/naive.js';
 import { makeVocabulary } from '../model/vocabulary.js';
 import { barChart } from '../ui/chart.js';

@@ -1,5 +1,5 @@
 // Small pieces several lessons share: probability rows for a bar chart, and the article's example vocabulary.
-import { formatNumber, formatProbability, formatShare } from '../model/format.js';
+import { formatNumber, formatProbability, formatShare } from '../ui/format.js';
 
 export const ARTICLE_EXAMPLE = { labels: ['cat', 'dog', 'apple'], logits: [12.4, -3.2, 0.1] };
 export const CLOSE_CALL = { labels: ['cat', 'dog', 'apple'], logits: [2, 1, 0.1] };

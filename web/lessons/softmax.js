@@ -2,7 +2,7 @@
 // substituted formula is built from data (one term per token, fresh MathML nodes for every use), so each term shows the
 // T it divides by and the values row below it is the same terms evaluated.
 import { FLOAT32_MIN_NORMAL, UNDERFLOW_TEXT, formatComputed, formatDigits, formatNumber, formatRatio,
-  formatShare } from '../model/format.js';
+  formatShare } from '../ui/format.js';
 import { toQuery } from '../model/state.js';
 import { barChart } from '../ui/chart.js';
 import { button, numberField, readouts, tokenSelect, vocabularyFields } from '../ui/controls.js';
@@ -463,11 +463,14 @@ export default {
           setText(cells[0], state.labels[k]);
           const values = [state.logits[k], t.scaled[k], t.shifted[k], t.exp[k], t.probabilities[k]];
           // In the table "× 10⁻⁴" may go to a second line of its cell on a phone, rather than be cut off.
-          const texts = [f.z(k), f.scaled(k), f.shifted(k), f.exp(k), f.p(k)].map((x) => x.replace('\u00d7\u00a0', '\u00d7 '));
+          const texts = [f.z(k), f.scaled(k), f.shifted(k), f.exp(k), f.p(k)];
+          // What each cell shows, kept beside the row: a cell is written only when its text or value changes.
+          const was = tr.shown ?? { texts: [], values: [] };
           values.forEach((v, c) => {
-            setText(cells[c + 1], texts[c]);
-            if (cells[c + 1].dataset.value !== String(v)) cells[c + 1].dataset.value = String(v);
+            if (was.texts[c] !== texts[c]) setText(cells[c + 1], texts[c].replace('\u00d7\u00a0', '\u00d7 '));
+            if (!Object.is(was.values[c], v)) cells[c + 1].dataset.value = String(v);
           });
+          tr.shown = { texts, values };
         });
         const flushedExp = [...t.exp.keys()].some((k) => !f.masked(k) && t.exp[k] < FLOAT32_MIN_NORMAL);
         note.hidden = !(flushedExp || f.flushed);

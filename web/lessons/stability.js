@@ -2,7 +2,7 @@
 // such on the page) beside the stable path of the logitlab module, step by step (z − m, exp(z − m), Σ, p); and
 // masking with −∞.
 import { EXP_OVERFLOW, FLOAT32_MAX, naiveSoftmaxFloat32 } from '../model/naive.js';
-import { formatNumber, formatProbability, formatScientific } from '../model/format.js';
+import { formatNumber, formatProbability, formatScientific } from '../ui/format.js';
 import { LIMITS, roundSignificant } from '../model/state.js';
 import { button, rangeField, readouts, vocabularyFields } from '../ui/controls.js';
 import { h, setText, scrollBox } from '../ui/dom.js';

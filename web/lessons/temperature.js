@@ -1,5 +1,5 @@
 // Lesson 3: temperature reshapes the distribution; entropy and perplexity measure how spread out it is.
-import { formatComputed, formatDigits, formatNumber, formatProbability, formatScientific } from '../model/format.js';
+import { formatComputed, formatDigits, formatNumber, formatProbability, formatScientific } from '../ui/format.js';
 import { barChart } from '../ui/chart.js';
 import { readouts, temperatureControl, vocabularyFields } from '../ui/controls.js';
 import { lineChart } from '../ui/curve.js';
@@ -237,6 +237,12 @@ export default {
         h('p', { class: 'scroll-cue' }, 'The formula scrolls sideways.'),
         substitutedBox));
 
+    let formulaState = null;
+    let formulaPending = false;
+    const idle = typeof requestIdleCallback === 'function'
+      ? (fn) => requestIdleCallback(fn, { timeout: 150 })
+      : (fn) => setTimeout(fn, 50);
+
     // The curves depend on the logits only: computed (81 traces) and drawn when the logits or labels change; a change
     // of T only moves the marks.
     let curveKey = '';
@@ -287,8 +293,18 @@ export default {
           cells: { token: label, logit: state.logits[i], scaled: scaled[i], p: cell(p[i], i), ghost: cell(ghost[i], i) },
         })), { max: 1, reference: 1 / unmasked, caption: `Probabilities at T = ${formatT(T)} (outlined: at T = 1; dashed line: uniform, 1/${unmasked})` });
         const top = argmax(p);
-        substitutedCaption.textContent = `With your numbers, for the most likely token “${state.labels[top]}” at T = ${formatT(T)} (m is the largest z/T, subtracted so that exp cannot overflow):`;
-        substitutedBox.replaceChildren(...substituted(state, traced, top));
+        // The formula with the learner's numbers is typeset when the page is idle (MathML layout is the costliest part
+        // of an update), at most 150 ms after the last change: a slider step stays cheap, the formula follows.
+        formulaState = { state, traced, top };
+        if (!formulaPending) {
+          formulaPending = true;
+          idle(() => {
+            formulaPending = false;
+            const f = formulaState;
+            substitutedCaption.textContent = `With your numbers, for the most likely token “${f.state.labels[f.top]}” at T = ${formatT(f.state.temperature)} (m is the largest z/T, subtracted so that exp cannot overflow):`;
+            substitutedBox.replaceChildren(...substituted(f.state, f.traced, f.top));
+          });
+        }
         const masked = unmasked < state.logits.length ? ` (${unmasked} unmasked tokens)` : '';
         values.update({
           entropy: { text: `${fixed(H, 3)} nats`, value: H },

@@ -1,6 +1,6 @@
 // Labelled native form controls shared by the lessons. Each returns { node, update(state) } and writes only through
 // the store, so the URL, the readouts and every other view stay in step.
-import { formatNumber } from '../model/format.js';
+import { formatNumber } from './format.js';
 import { LIMITS, fitLabels, parseLabelList, parseLogitList, roundSignificant } from '../model/state.js';
 import { h, setText, uid } from './dom.js';
 

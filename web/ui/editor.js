@@ -1,6 +1,6 @@
 // The logits editor: one row per token with its name, a draggable bar (a full-keyboard role="slider") and a typed
 // value. Arrow keys move a logit by 0.1, Page Up/Down by 1, Home/End to the ends of the scale.
-import { formatNumber } from '../model/format.js';
+import { formatNumber } from './format.js';
 import { LIMITS, roundSignificant } from '../model/state.js';
 import { button } from './controls.js';
 import { h, setText } from './dom.js';

@@ -1,7 +1,7 @@
 // The scale under the logits editor's bars (lesson 1): tick labels at round values across exactly the span the
 // sliders use (−15 … 15, wider when a logit lies beyond), in the same grid column as the bars, so every thumb can be
 // read against a number.
-import { formatCount } from '../model/format.js';
+import { formatCount } from './format.js';
 import { h } from './dom.js';
 import { bounds } from './editor.js';
 

@@ -26,7 +26,7 @@ check('temperature: the slider, moved key by key, shows exactly what lab.softmax
     const expected = await labEval(page, (lab, [z, T]) => Array.from(lab.softmax(z, { temperature: T })), [[2, 1, 0.1, -1.5], expectedT]);
     // An underflow to 0 (below float's normal range) is written as a bound, never as an exact 0.
     const formatted = await page.evaluate(async (values) => {
-      const { formatProbability } = await import(location.origin + '/model/format.js');
+      const { formatProbability } = await import(location.origin + '/ui/format.js');
       return values.map((v) => (v === 0 ? '<\u00a010\u207b\u00b3\u2077' : formatProbability(v)));
     }, expected);
     assert(shown.length === 4, `expected 4 probability cells, found ${shown.length}`);

@@ -1,6 +1,6 @@
 // The one state object of a lesson view, with subscribers. Every change goes through set(), is normalised (indices in
 // range, labels matched to logits) and reaches every view; the page serialises it to the URL.
-import { normalise } from './model/state.js';
+import { normalise } from './state.js';
 
 function same(a, b) {
   if (a === b) return true;
