@@ -70,6 +70,28 @@ check('cross-entropy: the −log p curve stays inside its axes (clipped at the t
   await context.close();
 });
 
+check('cross-entropy: at 375 px the formula lines do not overlap (Σ\'s limits clear of the next line) and fit the screen', async () => {
+  const failures = [];
+  for (const q of ['', '&target=1&temperature=0.5', '&logits=0,-100,3&labels=cat,dog,apple&target=1', '&logits=10000,-10000,9999.5,-9999&target=2&temperature=0.01']) {
+    const { page, problems, context } = await open(`?lesson=cross-entropy${q}&hide=questions`, { width: 375, colorScheme: 'dark' });
+    await ready(page);
+    const box = await page.evaluate(() => {
+      const live = document.querySelector('.formula-live');
+      // The ink of a line: every element in it (a Σ's limits may stand outside its <math>'s box).
+      const ink = (m) => [m, ...m.querySelectorAll('*')].map((n) => n.getBoundingClientRect()).filter((r) => r.height > 0);
+      return { rects: [...live.querySelectorAll('math')].map((m) => [Math.min(...ink(m).map((r) => r.top)), Math.max(...ink(m).map((r) => r.bottom))]),
+        fits: live.scrollWidth <= live.clientWidth + 1 };
+    });
+    for (let k = 1; k < box.rects.length; ++k)
+      // Glyphs overflow their boxes a little: lines need a clear gap, not just boxes that do not overlap.
+      if (box.rects[k][0] < box.rects[k - 1][1] + 4) failures.push(`"${q}": formula line ${k + 1} starts ${(box.rects[k][0] - box.rects[k - 1][1]).toFixed(1)} px below the end of line ${k} (at least 4 px needed)`);
+    if (!box.fits) failures.push(`"${q}": the formula is wider than the screen`);
+    noProblems(problems, `cross-entropy formula "${q}"`);
+    await context.close();
+  }
+  assert(failures.length === 0, failures.join('\n    '));
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // Float64 from the state alone.
 
