@@ -109,12 +109,15 @@ export function formatDigits(x, significant = 4, { exact = true, error = 0 } = {
   }
   if (exact) {
     // Within two float32 units in the last place of a short decimal: that decimal (float32 arithmetic on −3.2 and
-    // 12.4 gives −15.6000004, which is −15.6 as typed).
+    // 12.4 gives −15.6000004, which is −15.6 as typed). The shortest such decimal wins; when the nearest one of
+    // `significant` digits is not within reach, no shorter one is (the common case, tested once).
     const ulp = 2 ** (Math.floor(Math.log2(a)) - 23);
-    for (let d = 1; d <= significant; ++d) {
-      const s = Number(x.toPrecision(d));
-      const places = (String(s).split('.')[1] ?? '').length;
-      if (Math.abs(s - x) <= 2 * ulp && places <= finest) return signed(String(s));
+    if (Math.abs(Number(x.toPrecision(significant)) - x) <= 2 * ulp) {
+      for (let d = 1; d <= significant; ++d) {
+        const s = Number(x.toPrecision(d));
+        const places = (String(s).split('.')[1] ?? '').length;
+        if (Math.abs(s - x) <= 2 * ulp && places <= finest) return signed(String(s));
+      }
     }
   }
   let decimals = Math.min(finest, Math.max(exact ? 0 : 1, significant - 1 - magnitude));
@@ -129,7 +132,8 @@ export function formatDigits(x, significant = 4, { exact = true, error = 0 } = {
     text = x.toFixed(decimals);
   }
   if (Number.isInteger(Number(text)) && decimals === 0 && !Number.isInteger(x) && finest >= 1) text = x.toFixed(1);
-  return signed(text.replace(/^-(0\.?0*)$/, '$1'));
+  if (text.charCodeAt(0) === 45 && Number(text) === 0) text = text.slice(1);  // "−0.000" reads as 0.000
+  return signed(text);
 }
 
 // What a value below float32's normal range is printed as (the module's exp flushes it to 0, or it lost its digits):
