@@ -3,7 +3,8 @@
 // in headless Chromium against the built site served by scripts/serve.js. Prints figures; it is not a pass/fail test
 // and not part of npm test.
 //
-//   node tests/bench/lessons-speed.js [--n 60] [--only lesson,lesson] [--query '&hide=questions']   (npm run bench:lessons)
+//   node tests/bench/lessons-speed.js [--n 60] [--only lesson,lesson] [--query '&hide=questions']
+//   (or npm run bench:lessons)
 //
 // For every lesson, each of its main controls (range inputs: temperature, η, ε, top-p …; the logits' role="slider"
 // bars) is moved n times by real key presses (half right, half left), one change at a time; a lesson with no slider
@@ -90,11 +91,14 @@ async function measureLesson(browser, url, lesson) {
   if (lesson === 'scale') await page.waitForSelector('.timing tbody tr:nth-child(3)', { timeout: 30_000 });
   await page.waitForTimeout(300);
   await page.evaluate(PROBE);
-  const controls = await page.$$eval('article.lesson input[type="range"], article.lesson [role="slider"]', (nodes) => nodes
+  const controls = await page.$$eval(
+    'article.lesson input[type="range"], article.lesson [role="slider"]',
+    (nodes) => nodes
     .filter((n) => !n.closest('[inert], [hidden], .part-hidden') && n.getClientRects().length > 0)
     .map((n, k) => {
       n.dataset.speedProbe = String(k);
-      const label = n.getAttribute('aria-label') ?? (n.id && document.querySelector(`label[for="${n.id}"]`)?.textContent)
+      const label = n.getAttribute('aria-label')
+        ?? (n.id && document.querySelector(`label[for="${n.id}"]`)?.textContent)
         ?? n.closest('.editor-row')?.querySelector('input')?.value ?? n.localName;
       return { k, kind: n.matches('input[type="range"]') ? 'input' : 'keydown', label: String(label).trim() };
     }));
@@ -105,8 +109,10 @@ async function measureLesson(browser, url, lesson) {
       .filter((n) => !n.closest('[inert], [hidden], .part-hidden') && n.getClientRects().length > 0)
       .map((n, k) => {
         n.dataset.speedProbe = `t${k}`;
-        return { k: `t${k}`, kind: 'change', typed: n.localName === 'input', options: n.localName === 'select' ? n.options.length : 0,
-          value: Number(n.value), label: (n.id && document.querySelector(`label[for="${n.id}"]`)?.textContent) || n.localName };
+        return { k: `t${k}`, kind: 'change', typed: n.localName === 'input',
+          options: n.localName === 'select' ? n.options.length : 0,
+          value: Number(n.value),
+          label: (n.id && document.querySelector(`label[for="${n.id}"]`)?.textContent) || n.localName };
       })));
   }
   const perControl = [];
@@ -137,21 +143,26 @@ function summary(samples) {
   const cost = samples.map((s) => s.handler + s.frame).sort((a, b) => a - b);
   const rendered = samples.map((s) => s.handler + s.rendered).sort((a, b) => a - b);
   const part = (key) => quantile(samples.map((s) => s[key]).sort((a, b) => a - b), 0.5);
-  return { n: cost.length, median: quantile(cost, 0.5), p95: quantile(cost, 0.95), renderedMedian: quantile(rendered, 0.5),
+  return { n: cost.length, median: quantile(cost, 0.5), p95: quantile(cost, 0.95),
+    renderedMedian: quantile(rendered, 0.5),
     renderedP95: quantile(rendered, 0.95), handler: part('handler'), frame: part('frame') };
 }
 
-const built = spawnSync(process.execPath, [join(root, 'scripts', 'site.js')], { stdio: ['ignore', 'ignore', 'inherit'] });
+const built = spawnSync(process.execPath, [join(root, 'scripts', 'site.js')],
+  { stdio: ['ignore', 'ignore', 'inherit'] });
 if (built.status !== 0) process.exit(built.status ?? 1);
 const server = await serve({ port: 0 });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
 });
 const lessons = LESSON_IDS.filter((id) => ONLY.length === 0 || ONLY.includes(id));
-console.log(`Lesson control changes in headless Chromium: ${N} changes per control (after ${WARM} warm-up changes), one at a time.`);
+console.log(`Lesson control changes in headless Chromium: ${N} changes per control (after ${WARM} warm-up changes),`
+  + ' one at a time.');
 console.log('cost = input handler + the animation-frame work it schedules; "+ render" adds style, layout and paint.\n');
-console.log(`${'lesson'.padEnd(14)} ${'changes'.padStart(7)}  ${'median'.padStart(6)}  ${'p95'.padStart(6)}   goal   ${'+ render median'.padStart(15)}  ${'p95'.padStart(6)}   verdict`);
+console.log(`${'lesson'.padEnd(14)} ${'changes'.padStart(7)}  ${'median'.padStart(6)}  ${'p95'.padStart(6)}   goal   `
+  + `${'+ render median'.padStart(15)}  ${'p95'.padStart(6)}   verdict`);
 const rows = [];
 try {
   for (const lesson of lessons) {
@@ -160,10 +171,17 @@ try {
     const goal = GOAL(lesson);
     rows.push({ lesson, all, goal, perControl });
     const verdict = all.n === 0 ? 'no control measured' : all.median <= goal ? 'within the goal' : 'OVER the goal';
-    console.log(`${lesson.padEnd(14)} ${String(all.n).padStart(7)}  ${all.n ? fmt(all.median) : '     —'}  ${all.n ? fmt(all.p95) : '     —'}   ≤ ${goal} ms  ${all.n ? fmt(all.renderedMedian).padStart(15) : '              —'}  ${all.n ? fmt(all.renderedP95) : '     —'}   ${verdict}`);
+    const cells = all.n
+      ? [fmt(all.median), fmt(all.p95), fmt(all.renderedMedian).padStart(15), fmt(all.renderedP95)]
+      : ['     —', '     —', '              —', '     —'];
+    console.log(`${lesson.padEnd(14)} ${String(all.n).padStart(7)}  ${cells[0]}  ${cells[1]}   ≤ ${goal} ms  `
+      + `${cells[2]}  ${cells[3]}   ${verdict}`);
     for (const c of perControl) {
       const s = summary(c.samples);
-      if (s.n) console.log(`  ${c.label.slice(0, 34).padEnd(34)} ${String(s.n).padStart(4)}  median ${fmt(s.median)}  p95 ${fmt(s.p95)}  (handler ${fmt(s.handler)}, frame ${fmt(s.frame)}; + render ${fmt(s.renderedMedian)})`);
+      if (s.n) {
+        console.log(`  ${c.label.slice(0, 34).padEnd(34)} ${String(s.n).padStart(4)}  median ${fmt(s.median)}  `
+          + `p95 ${fmt(s.p95)}  (handler ${fmt(s.handler)}, frame ${fmt(s.frame)}; + render ${fmt(s.renderedMedian)})`);
+      }
     }
     if (errors.length) console.log(`  page errors: ${errors.join('; ')}`);
   }
@@ -172,4 +190,5 @@ try {
   await server.close();
 }
 const over = rows.filter((r) => r.all.n && r.all.median > r.goal).map((r) => r.lesson);
-console.log(`\nAll figures in ms. ${over.length ? `Over the goal: ${over.join(', ')}.` : 'Every lesson is within its goal.'}`);
+console.log(`\nAll figures in ms. ${over.length ? `Over the goal: ${over.join(', ')}.`
+  : 'Every lesson is within its goal.'}`);
