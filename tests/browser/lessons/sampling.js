@@ -1,21 +1,12 @@
 // The sampling lesson: what it shows, checked against the module and float64 (the filtered distribution from
 // samplingRef, each draw replayed from its seed: splitmix64 → u, then the kept tokens walked in vocabulary order).
-import { samplingRef, softmaxRef } from '../../js/reference.js';
+import { firstUniform, samplingRef, softmaxRef } from '../../js/reference.js';
 import { expectPrinted } from '../audit/printed.js';
 import { check, assert, open, noProblems, ready } from '../harness.js';
 
 // ---------------------------------------------------------------------------------------------------------------
-// float64 replay of lab.sample (src/core/sample.cc: Rng = splitmix64, u = 53 bits / 2⁵³, kept tokens in ascending
-// order, the first whose running total passes u; the last kept token catches a u that rounds up to the total).
-
-const M64 = (1n << 64n) - 1n;
-export function uniform64(seed) {
-  let z = (BigInt(seed) + 0x9e3779b97f4a7c15n) & M64;
-  z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & M64;
-  z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M64;
-  z ^= z >> 31n;
-  return Number(z >> 11n) * 2 ** -53;
-}
+// float64 replay of lab.sample (src/core/sample.cc: u = reference.js's firstUniform, SplitMix64's first double; kept
+// tokens in ascending order, the first whose running total passes u; the last kept token catches a u that rounds up).
 
 const options = (s) => ({ temperature: s.temperature, topK: s.topK ?? 0, topP: s.topP ?? 1, minP: s.minP ?? 0, temperatureLast: Boolean(s.temperatureLast) });
 // The module reads float32 logits: the reference filters the same values.
@@ -27,7 +18,7 @@ export function replayDraws(s, count) {
   const seed = s.seed ?? 42;
   const tokens = [];
   for (let i = 0; i < count; ++i) {
-    const u = uniform64((seed + i) >>> 0);
+    const u = firstUniform((seed + i) >>> 0);
     let total = 0;
     let token = -1;
     for (const c of kept) {
@@ -137,7 +128,7 @@ check('sampling: Draw 1 throws a dart at the seed\'s u onto the drawn token; the
     await drawn(page, n);
     const text = await page.textContent('.dart-text');
     const seed = 11 + n - 1;
-    const u = uniform64(seed);
+    const u = firstUniform(seed);
     const token = labels[replayDraws(state, n)[n - 1]];
     const m = /^Draw (\d+) used seed (\d+): u = ([\d.]+), which falls in “(.+)”, from ([\d.]+) to ([\d.]+)\.$/.exec(text);
     assert(m && Number(m[1]) === n && Number(m[2]) === seed && m[4] === token, `draw ${n}: "${text}" (seed ${seed}, token ${token})`);
@@ -300,7 +291,7 @@ export const audit = {
           from += q[c];
         }
         if (m[1].replace(/,/g, '') !== String(n) || Number(m[2]) !== seed || m[4] !== name(lastToken)) failures.push(`dart: "${own.dart}"`);
-        failures.push(expectPrinted('dart u', m[3], uniform64(seed)), expectPrinted('dart from', m[5], from), expectPrinted('dart to', m[6], from + q[lastToken]));
+        failures.push(expectPrinted('dart u', m[3], firstUniform(seed)), expectPrinted('dart from', m[5], from), expectPrinted('dart to', m[6], from + q[lastToken]));
       }
       const names = replay.slice(-24).map(name).join(' ');
       if (!own.recent.endsWith(`oldest first: ${names}`) || !own.recent.startsWith(`The last ${Math.min(n, 24)} draw`)) failures.push(`recent draws "${own.recent}", expected ${names}`);
