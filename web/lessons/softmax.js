@@ -171,18 +171,29 @@ function renderFormula(d, { dry = false } = {}) {
   const spoken = d.p === null
     ? `which is ${topSpoken}, divided by ${d.sum}: almost 0`
     : `which is ${topSpoken} divided by ${d.sum}, equals ${d.p}`;
+  // The followed token's label and its three numerator terms, so that following another token can rewrite them.
+  const labels = [];
+  const pLabel = () => {
+    const node = B.varSub('p', d.label);
+    if (node) labels.push(node.lastChild);
+    return node;
+  };
+  const focusRows = [];
+  const focused = (node) => {
+    if (node) focusRows.push(node);
+    return node;
+  };
   const first = B.formula(`p of ${d.label} equals exp of ${d.T === null ? 'its logit' : 'its logit over T'} minus m, over the sum of the same for every token`,
-    B.varSub('p', d.label), B.mo('='), B.frac(term(d.focus), sumOf(term)));
+    pLabel(), B.mo('='), B.frac(focused(term(d.focus)), sumOf(term)));
   // Lines 2 and 3 start with an invisible p_label, so that every "=" stands under the first one.
   const second = B.formula(`which is ${topSpoken} over the sum of the same terms evaluated`,
-    B.phantom(B.varSub('p', d.label)), B.mo('='), B.frac(valueNode(d.focus), sumOf(valueNode)));
-  const third = B.formula(spoken, B.phantom(B.varSub('p', d.label)), B.mo('='), B.frac(valueNode(d.focus), number(d.sum)), ...tail());
+    B.phantom(pLabel()), B.mo('='), B.frac(focused(valueNode(d.focus)), sumOf(valueNode)));
+  const third = B.formula(spoken, B.phantom(pLabel()), B.mo('='), B.frac(focused(valueNode(d.focus)), number(d.sum)), ...tail());
   const kinds = [d.focus, ...d.terms].map((k) => (d.value(k).power !== undefined ? 'e' : 'n'));
-  const shape = [d.label, d.T === null, d.negativeM, d.focus, d.terms.length, d.more, d.p === null, kinds.join(''),
-    signs.join('')].join('|');
+  const shape = [d.T === null, d.negativeM, d.terms.length, d.more, d.p === null, kinds.join(''), signs.join('')].join('|');
   const maths = [first, second, third];
   const alttexts = maths.map((m) => (dry ? m.alttext : m.getAttribute('alttext')));
-  return { maths: dry ? null : maths, slots, shape, alttexts };
+  return { maths: dry ? null : maths, slots, shape, alttexts, labels, focusRows, label: d.label, focus: String(d.focus) };
 }
 
 function generalFormula() {
@@ -247,7 +258,7 @@ const QUESTIONS = [
     ask(ctx) {
       const { s, a, f } = topShare(ctx);
       const tied = s.logits.filter((z) => z === s.logits[a]).length > 1;
-      return `${quote(s.labels[a])} has your largest logit, ${f.z(a)}${tied ? ' (tied with another token)' : ''}${s.temperature === 1 ? '' : `, and T = ${f.T}`}. What probability will softmax give ${quote(s.labels[a])}?`;
+      return `${quote(s.labels[a])} has your largest logit, ${f.z(a)}${tied ? ' (tied with another token)' : ''}. At your temperature, what probability will softmax give ${quote(s.labels[a])}?`;
     },
     choices: ['50% or less', 'More than 50% but less than 99%', '99% or more'],
     answer(ctx) {
@@ -274,11 +285,8 @@ const QUESTIONS = [
       const gap = s.temperature === 1 ? `a gap of ${x.gapText}` : `divided by T = ${f.T}, a gap of ${x.gapText}`;
       return `${quote(s.labels[two.a])} has the largest logit (${f.z(two.a)}) and ${quote(s.labels[two.b])} the next (${f.z(two.b)}): ${gap}. How many times as likely as ${quote(s.labels[two.b])} will softmax make ${quote(s.labels[two.a])}?`;
     },
-    choices(ctx) {
-      const x = amplifyFacts(ctx);
-      const g = x.two ? x.gapText : 'g';
-      return [`${g} times: the gap itself`, `e^${g} times: e to the power of the gap`, 'It depends on the other tokens’ logits too'];
-    },
+    // The gap is in the question; the options name rules, so they stay put while T moves.
+    choices: ['As many times as the gap', 'e to the power of the gap times', 'It depends on the other tokens’ logits too'],
     answer(ctx) {
       const truths = amplifyTruths(amplifyFacts(ctx));
       return truths.indexOf(true) >= 0 ? truths.indexOf(true) : 1;
@@ -294,11 +302,7 @@ const QUESTIONS = [
   },
   {
     id: 'shift-max',
-    ask(ctx) {
-      const s = ctx.store.get();
-      const f = printed(s, traceOf(ctx.lab, s));
-      return `Step 2 subtracts the largest scaled logit, m = ${f.m}, from every one. Does that change the probabilities?`;
-    },
+    ask: 'Step 2 subtracts the largest scaled logit, m, from every one. Does that change the probabilities?',
     choices: ['Yes, a little', 'No (up to rounding)', 'Only the largest token’s'],
     answer({ lab, store }) {
       const s = store.get();
@@ -354,16 +358,26 @@ export default {
     const both = 'Answer both predictions above to see this';
     const liveBlock = h('div', { dataset: { part: 'formula', gate: 'top-share amplify', gateNote: both } }, live, liveCue);
     const narrow = typeof matchMedia === 'function' ? matchMedia('(max-width: 40rem)') : null;
-    // Rebuilt only when what it prints changes (a new T, logits, followed token or width).
-    // Rebuilt when its shape changes (tokens written out, T = 1 or not, signs, underflows); otherwise only its numbers
-    // and alt texts are rewritten in place.
+    // Rebuilt when its shape changes (tokens written out, T = 1 or not, signs, underflows); otherwise only its numbers,
+    // alt texts, the followed token's label and its terms' token are rewritten in place.
     let shown = null;
     const renderLive = (state) => {
       const d = formulaData(state, traceOf(lab, state), state.focus, narrow?.matches ? 1 : SHOWN_TERMS);
       const plan = renderFormula(d, { dry: true });
       if (shown && shown.shape === plan.shape) {
-        plan.slots.forEach((slot, n) => setText(shown.slots[n].node, slot.text));
+        // Written only where a number changed (the texts shown are kept beside the nodes).
+        plan.slots.forEach((slot, n) => {
+          const was = shown.slots[n];
+          if (was.text !== slot.text) {
+            was.node.textContent = slot.text;
+            was.text = slot.text;
+          }
+        });
         plan.alttexts.forEach((text, n) => shown.maths[n].getAttribute('alttext') !== text && shown.maths[n].setAttribute('alttext', text));
+        if (shown.label !== plan.label) shown.labels.forEach((node) => { node.textContent = plan.label; });
+        if (shown.focus !== plan.focus) shown.focusRows.forEach((node) => node.setAttribute('data-token', plan.focus));
+        shown.label = plan.label;
+        shown.focus = plan.focus;
         return;
       }
       shown = renderFormula(d);
@@ -450,7 +464,12 @@ export default {
         setText(stepParts.heads[0], unscaled ? 'Divide by T = 1: nothing changes, ' : `Divide by T = ${f.T}: `);
         setText(stepParts.heads[1], `Find the largest, m = ${f.m}, and subtract it: `);
         setText(stepParts.heads[3], `Add them up: Σ = ${f.sum}`);
-        [f.scaled, f.shifted, f.exp, f.p].forEach((text, n) => stepParts.lists[n].forEach((span, k) => setText(span, text(k))));
+        [f.scaled, f.shifted, f.exp, f.p].forEach((text, n) => stepParts.lists[n].forEach((span, k) => {
+          if (span.shown !== text(k)) {
+            span.textContent = text(k);
+            span.shown = text(k);
+          }
+        }));
         if (body.children.length !== state.logits.length)
           body.replaceChildren(...state.logits.map(() => h('tr', null, h('th', { scope: 'row' }),
             ...[1, 2, 3, 4, 5].map((c) => h('td', { class: ['num', c === 2 && 'col-scaled'] })))));
