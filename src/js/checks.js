@@ -41,14 +41,18 @@ export function checkNumber(fn, name, value) {
 }
 
 // An optional number: `fallback` when undefined, else a number for which `valid` holds (else the problem `code`).
-function checkIn(fn, name, value, fallback, valid, code, detail = {}) {
+// The predicates are module constants, so a call allocates nothing.
+function checkIn(fn, name, value, fallback, valid, code) {
   if (value === undefined) return fallback;
   checkNumber(fn, name, value);
-  if (!valid(value)) throw failure(fn, code, { ...detail, value });
+  if (!valid(value)) throw failure(fn, code, { value });
   return value;
 }
 
 const positiveFinite = (v) => Number.isFinite(v) && v > 0;
+const positiveInt32 = (v) => Number.isInteger(v) && v >= 1 && v <= 2 ** 31 - 1;
+const inClosedUnit = (v) => v >= 0 && v <= 1;
+const inOpenLowUnit = (v) => v > 0 && v <= 1;
 
 export function checkTemperature(fn, value) {
   const t = checkIn(fn, 'temperature', value, 1, positiveFinite, 'temperature_invalid');
@@ -65,7 +69,7 @@ export function checkInteger(fn, name, value, fallback, min, max, expected) {
 }
 
 export function checkRows(fn, value) {
-  return checkIn(fn, 'rows', value, 1, (v) => Number.isInteger(v) && v >= 1 && v <= 2 ** 31 - 1, 'rows_invalid');
+  return checkIn(fn, 'rows', value, 1, positiveInt32, 'rows_invalid');
 }
 
 export function checkSeed(fn, value) {
@@ -136,11 +140,12 @@ export function checkIndices(fn, name, x, classes, { ignore, single = false, cod
   return result;
 }
 
-// k of topK(logits, k): an integer in [0, classes].
-export function checkK(fn, k, classes) {
-  checkNumber(fn, 'k', k);
-  if (!Number.isInteger(k) || k < 0 || k > classes) throw failure(fn, 'k_invalid', { value: k, classes });
-  return k;
+// k of topK(logits, k), or the topK option of the sampling filters: an integer in [0, classes].
+export function checkK(fn, name, value, classes) {
+  checkNumber(fn, name, value);
+  if (!(Number.isInteger(value) && value >= 0 && value <= classes))
+    throw failure(fn, 'k_invalid', { name, value, classes });
+  return value;
 }
 
 // The target of a trace: one class index, or -1 for none.
@@ -191,16 +196,15 @@ function checkReduction(fn, value) {
 }
 
 export function checkLabelSmoothing(fn, value) {
-  return checkIn(fn, 'labelSmoothing', value, 0, (v) => v >= 0 && v <= 1, 'label_smoothing_invalid');
+  return checkIn(fn, 'labelSmoothing', value, 0, inClosedUnit, 'label_smoothing_invalid');
 }
 
 // The sampling filters of sample and trace, checked in JS for messages that quote the caller's values.
 export function samplingOptions(fn, o, classes) {
   return {
-    topK: checkIn(fn, 'topK', o.topK, 0, (v) => Number.isInteger(v) && v >= 0 && v <= classes, 'k_invalid',
-      { name: 'topK', classes }),
-    topP: checkIn(fn, 'topP', o.topP, 1, (v) => v > 0 && v <= 1, 'top_p_invalid'),
-    minP: checkIn(fn, 'minP', o.minP, 0, (v) => v >= 0 && v <= 1, 'min_p_invalid'),
+    topK: o.topK === undefined ? 0 : checkK(fn, 'topK', o.topK, classes),
+    topP: checkIn(fn, 'topP', o.topP, 1, inOpenLowUnit, 'top_p_invalid'),
+    minP: checkIn(fn, 'minP', o.minP, 0, inClosedUnit, 'min_p_invalid'),
     repetitionPenalty: checkIn(fn, 'repetitionPenalty', o.repetitionPenalty, 1, positiveFinite,
       'repetition_penalty_invalid'),
     history: checkHistory(fn, o.history === undefined ? [] : o.history, classes),

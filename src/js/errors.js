@@ -54,7 +54,7 @@ const inRow = (d) => (d.rows > 1 ? ` (row ${d.row})` : '');
 
 // Each problem, by the name of the core's Error code: (detail) -> [what, problem]. `detail` holds what the check knows:
 // the Status's row, index and value, and the call's rows, classes, temperature and ignoreIndex; `name` where the same
-// problem can concern more than one argument; `original(i)`, the caller's own logit i.
+// problem can concern more than one argument; `data`, the caller's own logits.
 export const PROBLEMS = Object.freeze({
   empty_logits: (d) => [d.name ?? 'logits', 'is empty: give at least one value'],
   rows_invalid: (d) => ['rows', mustBe(POSITIVE_INTEGER, d.value)],
@@ -63,7 +63,7 @@ export const PROBLEMS = Object.freeze({
   temperature_invalid: (d) => ['temperature', mustBe(POSITIVE, d.value)],
   logit_nan: (d) => [logitAt(d), `is NaN${classAt(d)}; ${FINITE_OR_MASKED}`],
   logit_pos_inf: (d) => {
-    const original = d.original?.(flatIndex(d));
+    const original = d.data?.[flatIndex(d)];
     const shown = original !== undefined && original !== Infinity ? `${show(original)}, beyond float32 range`
       : '+Infinity';
     return [logitAt(d), `is ${shown}${classAt(d)}; ${FINITE_OR_MASKED}`];

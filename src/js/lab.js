@@ -82,7 +82,7 @@ class Lab {
     const fn = 'topK';
     const memory = this.#memory;
     const { prepared, ctx } = this.#logits(fn, logits, 1);
-    checkK(fn, k, prepared.length);
+    checkK(fn, 'k', k, prepared.length);
     const input = memory.marshal(fn, prepared, 'logits');
     const indicesPtr = memory.reserve(fn, 'out', Math.max(1, k) * 4);
     const valuesPtr = memory.reserve(fn, 'aux', Math.max(1, k) * 4);
@@ -191,13 +191,12 @@ class Lab {
     return failure(fn, name, { ...ctx, row: status.row, index: status.index, value: status.value });
   }
 
-  // The logits of a call, read and checked, and what error messages need of the call (`original` quotes the caller's
-  // own values).
+  // The logits of a call, read and checked, and what error messages need of the call (`data`: the caller's own values,
+  // for messages that quote them; undefined for an alloc buffer).
   #logits(fn, logits, rows, temperature, ignoreIndex) {
     const prepared = this.#memory.vector(fn, 'logits', logits);
     const classes = checkLayout(fn, prepared.length, rows);
-    const data = prepared.data;
-    return { prepared, ctx: { rows, classes, temperature, ignoreIndex, original: (i) => data?.[i] } };
+    return { prepared, ctx: { rows, classes, temperature, ignoreIndex, data: prepared.data } };
   }
 
   // Targets: { indices } (an Int32Array) or { soft } (a vector of probabilities).

@@ -12,6 +12,8 @@ import { logitlabCells } from './peers.js';
 import { makeInput, WORKLOADS } from './workloads.js';
 
 const MODES = ['plain', 'out', 'alloc'];
+// As run.js: glibc keeps freed blocks for reuse, so a plain call's fresh result array is not new memory to fault in.
+const REUSE_MEMORY = { MALLOC_MMAP_THRESHOLD_: String(32 * 2 ** 20), MALLOC_TRIM_THRESHOLD_: String(2 ** 30) };
 const SIX = [2.1, -0.4, 1.3, 0.2, -1.7, 0.9];  // the sampling lesson's size of row
 const LESSON_SAMPLING = { temperature: 0.8, topK: 4, topP: 0.95, minP: 0.02, temperatureLast: false };
 
@@ -112,7 +114,8 @@ function parent(a) {
     const args = [new URL(import.meta.url).pathname, '--child', '--rounds', String(a.rounds),
       '--rep-ms', String(a.repMs), '--warm-ms', String(a.warmMs), ...(a.only ? ['--only', a.only.join(',')] : []),
       ...a.dirs];
-    const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const env = { ...process.env, ...REUSE_MEMORY };
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, env });
     if (r.status !== 0) throw new Error(`process ${p + 1} failed:\n${r.stderr}`);
     processes.push(JSON.parse(r.stdout));
     console.error(`compare: process ${p + 1}/${a.processes} done (${processes[p].clock})`);
