@@ -222,10 +222,12 @@ function checkBoolean(fn, name, value, fallback) {
 export const withSampling = (o) => SAMPLING.some((key) => o[key] !== undefined);
 
 // History tokens as a fresh Int32Array (never the caller's), every entry in [0, classes).
+const HISTORY = Object.freeze({ code: 'history_out_of_range' });
+
 function checkHistory(fn, history, classes) {
   if (!(Array.isArray(history) || history instanceof Int32Array))
     throw typeError(fn, 'history', 'an array or Int32Array of token indices', history);
-  const tokens = checkIndices(fn, 'history', history, classes, { code: 'history_out_of_range' });
+  const tokens = checkIndices(fn, 'history', history, classes, HISTORY);
   if (tokens !== history) return tokens;
   // An Int32Array is range-checked here too, for a message that names the position.
   for (let i = 0; i < tokens.length; ++i)

@@ -19,6 +19,12 @@ export function makeLab(mod, { simd, version }) {
   return Object.freeze(api);
 }
 
+// What error messages need of a call: its layout and options, and the caller's own logits (`data`, to quote them;
+// undefined for an alloc buffer). Made on the failure path, except where checking the targets needs it.
+function context(prepared, rows, temperature, ignoreIndex) {
+  return { rows, classes: prepared.length / rows, temperature, ignoreIndex, data: prepared.data };
+}
+
 // The trace's arrays, each of C floats, by their names in the core's TraceArrays and in the result (`exps` is `exp`).
 const TRACE_ARRAYS = { scaled: 'scaled', shifted: 'shifted', exps: 'exp', probabilities: 'probabilities',
   logProbabilities: 'logProbabilities', gradient: 'gradient', keptProbabilities: 'keptProbabilities' };
@@ -81,12 +87,12 @@ class Lab {
   topK(logits, k) {
     const fn = 'topK';
     const memory = this.#memory;
-    const { prepared, ctx } = this.#logits(fn, logits, 1);
+    const prepared = this.#logits(fn, logits, 1);
     checkK(fn, 'k', k, prepared.length);
     const input = memory.marshal(fn, prepared, 'logits');
     const indicesPtr = memory.reserve(fn, 'out', Math.max(1, k) * 4);
     const valuesPtr = memory.reserve(fn, 'aux', Math.max(1, k) * 4);
-    if (!this.#mod._topK(input.ptr, input.length, k, indicesPtr, valuesPtr)) throw this.#fail(fn, ctx);
+    if (!this.#mod._topK(input.ptr, input.length, k, indicesPtr, valuesPtr)) throw this.#fail(fn, context(prepared, 1));
     return { indices: memory.ints(indicesPtr, k), values: memory.floats(valuesPtr, k) };
   }
 
@@ -96,21 +102,22 @@ class Lab {
     const o = checkOptions(fn, options, OPTIONS.sample);
     const temperature = checkTemperature(fn, o.temperature);
     const seed = checkSeed(fn, o.seed);
-    const { prepared, ctx } = this.#logits(fn, logits, 1, temperature);
+    const prepared = this.#logits(fn, logits, 1);
     const s = samplingOptions(fn, o, prepared.length);
     const input = memory.marshal(fn, prepared, 'logits');
     const history = memory.marshalIndices(fn, s.history, 'history');
     const outPtr = memory.reserve(fn, 'out', 4);
     // Positional where the other long calls take named structs: see sample() in bindings.cc.
     if (!this.#mod._sample(input.ptr, input.length, temperature, s.topK, s.topP, s.minP, s.repetitionPenalty, history,
-      s.history.length, s.temperatureLast, seed, outPtr)) throw this.#fail(fn, ctx);
+      s.history.length, s.temperatureLast, seed, outPtr)) throw this.#fail(fn, context(prepared, 1, temperature));
     return memory.int(outPtr);
   }
 
   fitTemperature(logits, target, options) {
     const fn = 'fitTemperature';
     const rows = checkRows(fn, checkOptions(fn, options, OPTIONS.fitTemperature).rows);
-    const { prepared, ctx } = this.#logits(fn, logits, rows, undefined, -100);
+    const prepared = this.#logits(fn, logits, rows);
+    const ctx = context(prepared, rows, undefined, -100);
     const targets = this.#targets(fn, target, rows, ctx);
     const input = this.#memory.marshal(fn, prepared, 'logits');
     const outPtr = this.#memory.reserve(fn, 'out', 4);
@@ -123,7 +130,7 @@ class Lab {
     const fn = 'trace';
     const o = checkOptions(fn, options, OPTIONS.trace);
     const temperature = checkTemperature(fn, o.temperature);
-    const { prepared, ctx } = this.#logits(fn, logits, 1, temperature);
+    const prepared = this.#logits(fn, logits, 1);
     const C = prepared.length;
     const target = checkTraceTarget(fn, o.target, C);
     const labelSmoothing = checkLabelSmoothing(fn, o.labelSmoothing);
@@ -136,7 +143,7 @@ class Lab {
     const wanted = (name) => (name === 'gradient' ? target >= 0 : /^kept/.test(name) ? sampling : true);
     const arrays = this.#traceArrays(fn, C, wanted);
     const scalars = this.#mod._trace(input.ptr, C, core, arrays);
-    if (!scalars.ok) throw this.#fail(fn, ctx);
+    if (!scalars.ok) throw this.#fail(fn, context(prepared, 1, temperature));
     return this.#traceResult({ logits: copy, temperature, target, scalars, arrays, wanted, C });
   }
 
@@ -146,11 +153,12 @@ class Lab {
     const o = checkOptions(fn, options, OPTIONS.elementwise);
     const temperature = checkTemperature(fn, o.temperature);
     const rows = checkRows(fn, o.rows);
-    const { prepared, ctx } = this.#logits(fn, logits, rows, temperature);
+    const prepared = this.#logits(fn, logits, rows);
     const out = memory.checkOut(fn, o.out, prepared.length);
     const input = memory.marshal(fn, prepared, 'logits');
     const outPtr = memory.resultPointer(fn, out, input);
-    if (!call(input.ptr, input.length, rows, temperature, outPtr)) throw this.#fail(fn, ctx);
+    if (!call(input.ptr, input.length, rows, temperature, outPtr))
+      throw this.#fail(fn, context(prepared, rows, temperature));
     return memory.deliver(out, outPtr, input.length);
   }
 
@@ -160,10 +168,11 @@ class Lab {
     const o = checkOptions(fn, options, OPTIONS.perRow);
     const temperature = checkTemperature(fn, o.temperature);
     const rows = checkRows(fn, o.rows);
-    const { prepared, ctx } = this.#logits(fn, logits, rows, temperature);
+    const prepared = this.#logits(fn, logits, rows);
     const input = memory.marshal(fn, prepared, 'logits');
     const outPtr = memory.reserve(fn, 'out', rows * 4);
-    if (!call(input.ptr, input.length, rows, temperature, outPtr)) throw this.#fail(fn, ctx);
+    if (!call(input.ptr, input.length, rows, temperature, outPtr))
+      throw this.#fail(fn, context(prepared, rows, temperature));
     return rows === 1 ? memory.float(outPtr) : memory.floats(outPtr, rows);
   }
 
@@ -172,7 +181,8 @@ class Lab {
     const memory = this.#memory;
     const o = checkOptions(fn, options, OPTIONS[fn]);
     const a = crossEntropyOptions(fn, o);
-    const { prepared, ctx } = this.#logits(fn, logits, a.rows, a.temperature, a.ignoreIndex);
+    const prepared = this.#logits(fn, logits, a.rows);
+    const ctx = context(prepared, a.rows, a.temperature, a.ignoreIndex);
     const weight = this.#weight(fn, o.weight, ctx.classes);
     const targets = this.#targets(fn, target, a.rows, ctx);
     const out = fn === 'crossEntropyGrad' ? memory.checkOut(fn, o.out, prepared.length) : null;
@@ -191,12 +201,11 @@ class Lab {
     return failure(fn, name, { ...ctx, row: status.row, index: status.index, value: status.value });
   }
 
-  // The logits of a call, read and checked, and what error messages need of the call (`data`: the caller's own values,
-  // for messages that quote them; undefined for an alloc buffer).
-  #logits(fn, logits, rows, temperature, ignoreIndex) {
+  // The logits of a call, read and checked against `rows`.
+  #logits(fn, logits, rows) {
     const prepared = this.#memory.vector(fn, 'logits', logits);
-    const classes = checkLayout(fn, prepared.length, rows);
-    return { prepared, ctx: { rows, classes, temperature, ignoreIndex, data: prepared.data } };
+    checkLayout(fn, prepared.length, rows);
+    return prepared;
   }
 
   // Targets: { indices } (an Int32Array) or { soft } (a vector of probabilities).
