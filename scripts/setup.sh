@@ -24,8 +24,10 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# npm ci when node_modules is missing or older than the lockfile.
+# npm ci when node_modules is missing or older than the lockfile. No install scripts: the devDependency
+# @huggingface/transformers pulls in onnxruntime-node, whose install script downloads binaries from outside npm (we
+# use only transformers.js's JS classes); esbuild finds its platform package without its script.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing JS packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
