@@ -50,6 +50,28 @@ export function queryFor(lesson, state) {
   return `?${parts.join('&')}`;
 }
 
+// Commits the first option of every question shown (or of those named, in that order), so the reveals are on the
+// page and the gates open: the audit then reads everything a learner who answered would see.
+export async function answerShown(page, ids) {
+  const nodes = ids ? (await Promise.all(ids.map((id) => page.$(`[data-question="${id}"]`)))).filter(Boolean)
+    : await page.$$('[data-question]');
+  for (const q of nodes) {
+    if (!(await q.isVisible())) continue;
+    await (await q.$('input[type=radio]')).check();
+    await (await q.$('button.button')).click();
+  }
+}
+
+// In-page source of a function reading a shown question by id: { ask, choices, reveal } or null. Lesson specs splice
+// it into their \`read\` strings.
+export const READ_QUESTION = `(id) => {
+  const node = document.querySelector('[data-question="' + id + '"]');
+  if (!node || node.hidden) return null;
+  return { ask: node.querySelector('legend').textContent.replace(/^Predict:\\s*/, ''),
+    choices: [...node.querySelectorAll('label.radio')].map((l) => l.textContent.trim()),
+    reveal: node.querySelector('.feedback p:not(.verdict)')?.textContent ?? null };
+}`;
+
 // Everything the page says, as strings and MathML trees (runs in the page).
 const READ_PAGE = `(() => {
   const serialize = ${serializeMath};

@@ -244,14 +244,15 @@ export function checkTextEquations(where, text) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// MathML equations. The page serialises each <math> as { tag, text, children } (see serializeMath below, which runs in
+// MathML equations. The page serialises each <math> as { tag, token, text, children } (see serializeMath below, which runs in
 // the page); here its top-level row is split at "=" and neighbouring sides are compared. Sides with symbols (p_cat,
 // Σ with limits, T as a letter) are skipped; sides with "⋯" are compared term by term against a side of the same shape.
 
 export const serializeMath = `(function serialize(node) {
   if (node.nodeType === 3) return null;
   const kids = [...node.children].map(serialize).filter(Boolean);
-  return { tag: node.localName, text: kids.length ? '' : node.textContent.trim(), children: kids };
+  return { tag: node.localName, token: node.getAttribute('data-token'), text: kids.length ? '' : node.textContent.trim(),
+    children: kids };
 })`;
 
 const flatten = (n) => (n.tag === 'mrow' || n.tag === 'math' || n.tag === 'mstyle' || n.tag === 'mpadded'

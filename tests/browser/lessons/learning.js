@@ -2,6 +2,7 @@
 import { heldOutBatch } from '../../../web/model/heldout.js';
 import { crossEntropyGradRef, crossEntropyRef, fitTemperatureRef, softmaxRef } from '../../js/reference.js';
 import { expectPrinted } from '../audit/printed.js';
+import { answerShown } from '../audit.js';
 import { check, assert, open, noProblems, ready, labEval } from '../harness.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -210,11 +211,7 @@ export const audit = {
   extraStates: [{ name: 'overshoot preset', logits: [0, 2], labels: ['cat', 'dog'], temperature: 1, smoothing: 0.4, lr: 10, target: 0 }],
   // Answer the direction question first (its first option: the verdict names the right one either way), then step.
   async prepare(page) {
-    const q = page.locator('[data-question="direction"]');
-    if (await q.isVisible()) {
-      await q.locator('input[type=radio]').first().check();
-      await q.getByRole('button', { name: 'Check my prediction' }).click();
-    }
+    await answerShown(page, ['direction']);
     for (let k = 0; k < STEPS; ++k) await page.getByRole('button', { name: 'Take one step' }).click();
   },
   read: `(() => {

@@ -1,5 +1,6 @@
 // The logits lesson: what it shows, checked against the module and float64.
 import { expectPrinted, readPrinted } from '../audit/printed.js';
+import { answerShown, READ_QUESTION } from '../audit.js';
 import { check, assert, open, noProblems, ready } from '../harness.js';
 import { logSoftmaxRef } from '../../js/reference.js';
 
@@ -96,12 +97,7 @@ export const audit = {
       labels: Array.from({ length: 16 }, (_, k) => `t${k + 1}`), temperature: 1 },
     { name: 'near the limit', logits: [9998, 9997.5, 1], labels: ['x', 'y', 'z'], temperature: 1 },
   ],
-  async prepare(page) {
-    for (const q of await page.$$('[data-question]:not([hidden])')) {
-      await (await q.$('input[type=radio]')).check();
-      await (await q.$('button.button')).click();
-    }
-  },
+  prepare: (page) => answerShown(page),
   read: `(() => {
     const q = (id) => {
       const node = document.querySelector('[data-question="' + id + '"]');

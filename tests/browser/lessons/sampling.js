@@ -2,6 +2,7 @@
 // samplingRef, each draw replayed from its seed: splitmix64 → u, then the kept tokens walked in vocabulary order).
 import { firstUniform, samplingRef, softmaxRef } from '../../js/reference.js';
 import { expectPrinted } from '../audit/printed.js';
+import { answerShown } from '../audit.js';
 import { check, assert, open, noProblems, ready } from '../harness.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -182,12 +183,7 @@ export const audit = {
   ],
   // Answer both questions first: the reveals are then on the page, and the gates open.
   async prepare(page) {
-    for (const id of ['topk', 'topp-temperature']) {
-      const q = page.locator(`[data-question="${id}"]`);
-      if (await q.isHidden()) continue;
-      await q.locator('input[type=radio]').first().check();
-      await q.getByRole('button', { name: 'Check my prediction' }).click();
-    }
+    await answerShown(page, ['topk', 'topp-temperature']);
     await page.waitForFunction(() => !/of/.test(document.querySelector('[data-readout="draws"]').textContent));
   },
   read: `(() => {

@@ -1,5 +1,6 @@
 // The softmax lesson: what it shows, checked against the module and float64.
-import { checkMathEquations, expectPrinted, printedRight, readPrinted } from '../audit/printed.js';
+import { answerShown, READ_QUESTION } from '../audit.js';
+import { checkMathEquations, expectPrinted, printedRight, readPrinted, serializeMath } from '../audit/printed.js';
 import { check, assert, open, noProblems, ready, labEval } from '../harness.js';
 import { logSoftmaxRef } from '../../js/reference.js';
 
@@ -103,10 +104,7 @@ function checkValue(where, text, k, f) {
 }
 
 const READ = `(() => {
-  const serialize = (node) => node.nodeType === 3 ? null : ({ tag: node.localName,
-    token: node.getAttribute?.('data-token') ?? null,
-    text: node.children.length ? '' : node.textContent.trim(),
-    children: [...node.children].map(serialize).filter(Boolean) });
+  const serialize = ${serializeMath};
   const q = (id) => {
     const node = document.querySelector('[data-question="' + id + '"]');
     if (!node || node.hidden) return null;
@@ -143,12 +141,7 @@ export const audit = {
       labels: Array.from({ length: 16 }, (_, k) => `t${k + 1}`), temperature: 0.7, focus: 9 },
   ],
   // Answer every question shown, so the gates open and the reveals are on the page.
-  async prepare(page) {
-    for (const q of await page.$$('[data-question]:not([hidden])')) {
-      await (await q.$('input[type=radio]')).check();
-      await (await q.$('button.button')).click();
-    }
-  },
+  prepare: (page) => answerShown(page),
   read: READ,
   check({ own }, state) {
     const f = softmax64(state);

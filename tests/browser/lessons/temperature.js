@@ -1,6 +1,7 @@
 // The temperature lesson: what it shows, checked against the module and float64.
 import { entropyRef, softmaxRef } from '../../js/reference.js';
 import { expectPrinted } from '../audit/printed.js';
+import { answerShown } from '../audit.js';
 import { check, assert, open, noProblems, ready, labEval, tableValues, probabilityCells, roundSignificant } from '../harness.js';
 
 check('temperature: the slider, moved key by key, shows exactly what lab.softmax gives', async () => {
@@ -160,14 +161,7 @@ function expectSequence(where, text, pattern, want) {
 export const audit = {
   dims: ['logits', 'temperature'],
   // Answer both questions first, so the reveals are on the page and the gated curves open.
-  async prepare(page) {
-    for (const id of ['double', 'ties']) {
-      const q = page.locator(`[data-question="${id}"]`);
-      if (await q.isHidden()) continue;
-      await q.locator('input[type=radio]').first().check();
-      await q.getByRole('button', { name: 'Check my prediction' }).click();
-    }
-  },
+  prepare: (page) => answerShown(page, ['double', 'ties']),
   read: `(() => ({
     bars: [...document.querySelectorAll('.bar-row')].map((r) => [r.querySelector('.bar-label').textContent, r.querySelector('.bar-value').textContent]),
     table: [...document.querySelectorAll('figure.chart + details.table-alt tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent)),
